@@ -1,5 +1,5 @@
 // Bytes a browser user ships: esbuild (bundle, minify, browser platform, ESM,
-// so @noble/hashes is picked over node:crypto), then gzip level 9.
+// so @authbelt/digest's own JavaScript hashes are picked over node:crypto), then gzip level 9.
 //
 // A peer that imports a Node built-in (crypto, Buffer) cannot run in a
 // browser as published; its built-ins are left out of the bundle (external)

@@ -20,8 +20,6 @@ export function environment() {
   const cpus = os.cpus();
   const versions = {};
   for (const id of [...AUTHBELT, ...PEERS, ...TOOLS]) versions[id] = versionOf(join(here, 'node_modules', id));
-  // The hash library the browser build of @authbelt/digest bundles.
-  versions['@noble/hashes'] = versionOf(join(here, 'node_modules/@authbelt/digest/node_modules/@noble/hashes'));
   return {
     cpu: cpus[0]?.model.trim() ?? 'unknown CPU',
     cores: cpus.length,

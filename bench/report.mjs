@@ -244,8 +244,8 @@ function bundleSection(bundles) {
   return `## 4. Bundle size
 
 esbuild (bundle, minify, \`platform: 'browser'\`, ESM, conditions
-\`browser\`/\`default\`, so \`@authbelt/digest\` bundles \`@noble/hashes\`, not
-\`node:crypto\`), then gzip level 9. A peer's Node built-ins (and
+\`browser\`/\`default\`, so \`@authbelt/digest\` bundles its own JavaScript MD5 and SHA-2,
+not \`node:crypto\`), then gzip level 9. A peer's Node built-ins (and
 digest-fetch's optional \`import('node-fetch')\`) cannot be bundled for a
 browser; they are left out and listed: such a peer does not run in a browser
 as published.

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Options } from 'tsup';
 
 // Two builds of the same sources. The default one (browsers, workers) hashes
-// with @noble/hashes. The `node` one (also served to Deno and Bun through
+// with authbelt's own MD5 and SHA-2 (hash-js.ts). The `node` one (also served to Deno and Bun through
 // package.json's export conditions) resolves ./hash.js to ./hash-node.ts,
 // which uses node:crypto. Both share one set of type declarations.
 const hashNode = fileURLToPath(new URL('./src/hash-node.ts', import.meta.url));

@@ -19,12 +19,12 @@ export const COLUMNS = [
 function cell(result, column) {
   if (result === undefined) return '—';
   if (result.status === 'pass') {
-    if (column === 'hash path') return result.detail.startsWith('node:crypto') ? 'pass: node:crypto' : 'pass: noble';
+    if (column === 'hash path') return result.detail.startsWith('node:crypto') ? 'pass: node:crypto' : 'pass: js';
     return 'pass';
   }
   if (result.status === 'skip') return 'skip';
-  if (column === 'hash path' && /^(node:crypto|@noble\/hashes)/.test(result.detail)) {
-    return `FAIL: ${result.detail.startsWith('node:crypto') ? 'node:crypto' : 'noble'}`;
+  if (column === 'hash path' && /^(node:crypto|authbelt JS hashes)/.test(result.detail)) {
+    return `FAIL: ${result.detail.startsWith('node:crypto') ? 'node:crypto' : 'js'}`;
   }
   return 'FAIL';
 }

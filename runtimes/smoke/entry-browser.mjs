@@ -1,5 +1,5 @@
 // Entry for Chromium: bundled by esbuild for the browser platform (so
-// @authbelt/digest resolves its `browser` build with @noble/hashes). The page
+// @authbelt/digest resolves its `browser` build, with its own JavaScript hashes). The page
 // passes the cross-origin API's URL in its query; results land on window.
 import digestFile from 'authbelt:digest-file';
 import { loaders, unavailable } from './packages.mjs';
@@ -30,7 +30,7 @@ async function main() {
     serverUrl: query.get('server') ?? undefined,
     serverMissing: query.get('serverMissing') ?? undefined,
     credentials: { username: query.get('username'), password: query.get('password') },
-    expectedHash: 'noble',
+    expectedHash: 'js',
     ky,
     // fetch with credentials 'omit', ky with fetch's default 'same-origin' (for a cross-origin
     // API: no cookies either). The Authorization header authbelt sets is sent in every mode: it
@@ -38,7 +38,7 @@ async function main() {
     // then handles the Digest 401 itself (its login prompt) and the fetch waits on it.
     fetchInit: { credentials: 'omit' },
     kyInit: {},
-    hashFallback: async () => (digestFile.includes('/dist/node/') ? 'node' : 'noble'),
+    hashFallback: async () => (digestFile.includes('/dist/node/') ? 'node' : 'js'),
   });
   if (importErrors.length > 0) results.import = { status: 'fail', detail: `import failed: ${importErrors.join('; ')}` };
   return { version: navigator.userAgent, results };

@@ -36,7 +36,7 @@ const results = await runSmoke({
   expectedHash: 'node',
   ky,
   // Without the hashImplementation export: which build of @authbelt/digest did this runtime resolve?
-  hashFallback: async () => (import.meta.resolve('@authbelt/digest').includes('/dist/node/') ? 'node' : 'noble'),
+  hashFallback: async () => (import.meta.resolve('@authbelt/digest').includes('/dist/node/') ? 'node' : 'js'),
 });
 if (importErrors.length > 0) {
   results.import = { status: 'fail', detail: `import failed: ${importErrors.join('; ')}` };
@@ -63,7 +63,7 @@ try {
       const exported = loaded['@authbelt/digest'].hashImplementation;
       const file = require.resolve('@authbelt/digest');
       hash =
-        typeof exported === 'string' ? exported : `${file.includes('/dist/node/') ? 'node' : 'noble'} (resolved file)`;
+        typeof exported === 'string' ? exported : `${file.includes('/dist/node/') ? 'node' : 'js'} (resolved file)`;
     }
     results.require = { status: 'pass', detail: `${requirers.length} packages, digest hash: ${hash}` };
   }

@@ -118,7 +118,7 @@ async function expectOk(response, what) {
  * - `vectors`: `{ digest, basic }` arrays from ../shared/vectors, embedded at build time
  * - `serverUrl`: the test server (or CORS proxy) base URL; undefined skips live checks
  * - `credentials`: `{ username, password }` the test server accepts
- * - `expectedHash`: 'node' or 'noble', the hash path meant for this runtime
+ * - `expectedHash`: 'node' or 'js', the hash path meant for this runtime
  * - `hashFallback`: how to tell the hash path when @authbelt/digest does not export it
  * - `ky`: the ky module, or an Error saying why it did not load
  * - `fetchInit`, `kyInit`: extra options for the live fetch and ky requests (the browser's credentials mode)
@@ -198,7 +198,7 @@ export async function runSmoke(env) {
       used = await env.hashFallback();
       how = 'resolved file; hashImplementation not exported';
     }
-    const label = used === 'node' ? 'node:crypto' : used === 'noble' ? '@noble/hashes' : String(used);
+    const label = used === 'node' ? 'node:crypto' : used === 'js' ? 'authbelt JS hashes' : String(used);
     if (used !== env.expectedHash) throw new Error(`${label} (${how}), expected ${env.expectedHash}`);
     return `${label} (${how})`;
   });

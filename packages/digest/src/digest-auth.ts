@@ -9,7 +9,7 @@ import {
   parseChallenges,
 } from '@authbelt/core';
 import { randomCnonce } from './cnonce.js';
-import { buildDigest, type DigestQop, type DigestResult, expectedRspauth } from './digest-core.js';
+import { answerable, buildDigest, type DigestQop, type DigestResult } from './digest-core.js';
 import { hasLineBreakOrNul } from './encoding.js';
 import { hashHex } from './hash.js';
 import { type ProtectionSpace, ProtectionSpaces } from './protection-space.js';
@@ -221,11 +221,7 @@ export class DigestAuth extends AuthBase {
     params: Readonly<Record<string, string>>,
     preemptive: boolean,
   ): Promise<Sent | undefined> {
-    const selected = selectChallenge(
-      [{ scheme: 'digest', params }],
-      this.#qop,
-      request.body?.replayable ?? true,
-    ) as NonNullable<ReturnType<typeof selectChallenge>>;
+    const selected = answerable(params, this.#qop, request.body?.replayable ?? true);
     // Read the body before taking an nc: from here to the header, nothing awaits,
     // so concurrent requests take their counts one after another.
     const body = selected.qop === 'auth-int' && request.body !== undefined ? await request.body.bytes() : undefined;
@@ -267,7 +263,7 @@ export class DigestAuth extends AuthBase {
       });
     }
     if (this.#verifyServer && info.rspauth !== undefined) {
-      const expected = expectedRspauth(sent.result, hashHex);
+      const expected = sent.result.rspauth();
       // auth-int's rspauth covers the response body, which a scheme never sees: not checked.
       if (expected !== undefined && info.rspauth.trim().toLowerCase() !== expected) {
         this.#spaces.forget(sent.space);

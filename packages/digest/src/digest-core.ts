@@ -1,6 +1,6 @@
 import { AuthError, type Challenge, quoteString } from '@authbelt/core';
 import { type AlgorithmInfo, lookupAlgorithm } from './algorithm.js';
-import { extValue, hasLineBreakOrNul, isPlainAscii, joinColon, userBytes, wireBytes } from './encoding.js';
+import { extValue, hasLineBreakOrNul, isPlainAscii } from './encoding.js';
 import type { HashName } from './hash-name.js';
 
 /**
@@ -8,11 +8,6 @@ import type { HashName } from './hash-name.js';
  * hashes side by side. A string is hashed as its UTF-8 octets.
  */
 export type HashHex = (name: HashName, data: Uint8Array | string) => string;
-
-// Header-borne values hash as their octets (wireBytes), the user's as UTF-8:
-// when every header-borne part is ASCII the two agree, and the joined text
-// can be hashed in one call without building byte arrays.
-const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * The quality of protection answered (RFC 7616 §3.3): `auth` covers the
@@ -80,73 +75,88 @@ export interface DigestAuthorizationInput {
 /** What the engine computed, for the flow to keep (nc, rspauth check). */
 export interface DigestResult {
   readonly header: string;
+  readonly qop: DigestQop | undefined;
+  /**
+   * The server's `rspauth` for this answer (RFC 7616 §3.5), computed on
+   * demand; `undefined` for qop auth-int (it covers the response body) and RFC 2069 (no qop).
+   */
+  readonly rspauth: () => string | undefined;
+}
+
+/** What a Digest challenge says, once it is known to be answerable. */
+export interface Answerable {
   readonly algorithm: AlgorithmInfo;
   readonly qop: DigestQop | undefined;
-  readonly ha1: string;
-  readonly nonce: string;
-  readonly nc: string;
-  readonly cnonce: string | undefined;
-  readonly uri: string;
 }
 
 const UPPER = /[A-Z]/;
+const NOT_ASCII = /[\u0080-\uffff]/;
+const BEYOND_OCTET = /[\u0100-\uffff]/;
+const utf8 = new TextEncoder();
 
 function challengeParams(challenge: DigestAuthorizationInput['challenge']): Readonly<Record<string, string>> {
   if (typeof challenge !== 'object' || challenge === null) {
     throw new AuthError('ERR_INVALID_ARGUMENT', 'digestAuthorization needs a challenge');
   }
   const maybe = challenge as Partial<Challenge>;
-  let raw: Readonly<Record<string, string>>;
   if (typeof maybe.scheme === 'string' && typeof maybe.params === 'object' && maybe.params !== null) {
     if (maybe.scheme.toLowerCase() !== 'digest') {
       throw new AuthError('ERR_INVALID_CHALLENGE', `A ${maybe.scheme} challenge is not a Digest challenge`);
     }
-    raw = maybe.params;
-  } else {
-    raw = challenge as Readonly<Record<string, string>>;
+    // A Challenge's names are lower-case (parseChallenges makes them so).
+    return maybe.params;
   }
-  // parseChallenges gives lower-case names already: copy only what is not.
-  let lowerCase = true;
-  for (const name in raw) {
-    if (UPPER.test(name) || typeof raw[name] !== 'string') {
-      lowerCase = false;
-      break;
-    }
-  }
-  if (lowerCase) return raw;
+  const raw = challenge as Readonly<Record<string, string>>;
   const params: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw)) {
-    if (typeof value === 'string') params[name.toLowerCase()] = value;
+  for (const name in raw) {
+    const value = raw[name];
+    if (typeof value === 'string') params[UPPER.test(name) ? name.toLowerCase() : name] = value;
   }
   return params;
 }
 
-/** The qop values a challenge offers, lower-cased, in order (RFC 7616 §3.3: a quoted, comma-separated list). */
-export function offeredQops(params: Readonly<Record<string, string>>): string[] | undefined {
-  const value = params.qop;
-  if (value === undefined) return undefined;
-  const out: string[] = [];
-  for (const item of value.split(',')) {
-    const qop = item.trim().toLowerCase();
-    if (qop !== '') out.push(qop);
+/**
+ * The algorithm and qop to answer a Digest challenge's `params` with, or the
+ * `AuthError` saying why it cannot be answered: `ERR_INVALID_CHALLENGE` (no
+ * nonce or realm), `ERR_UNSUPPORTED_ALGORITHM`, `ERR_UNSUPPORTED_QOP`.
+ */
+export function answerable(
+  params: Readonly<Record<string, string>>,
+  preferred: DigestQop,
+  authIntPossible: boolean,
+): Answerable {
+  const missing = params.nonce === undefined ? 'nonce' : params.realm === undefined ? 'realm' : undefined;
+  if (missing !== undefined) throw new AuthError('ERR_INVALID_CHALLENGE', `The Digest challenge has no ${missing}`);
+  const algorithm = lookupAlgorithm(params.algorithm);
+  if (algorithm === undefined) {
+    throw new AuthError(
+      'ERR_UNSUPPORTED_ALGORITHM',
+      `Unsupported Digest algorithm ${JSON.stringify(params.algorithm)}`,
+    );
   }
-  return out;
+  return { algorithm, qop: chooseQop(params.qop, preferred, authIntPossible) };
 }
 
 /**
- * The qop to answer: `undefined` for an RFC 2069 challenge (no qop), the
- * preferred one when offered, else the other known one; `ERR_UNSUPPORTED_QOP`
- * when the challenge offers only qops we do not know or cannot use.
+ * The qop to answer (RFC 7616 §3.3: `qop` is a quoted, comma-separated list):
+ * `undefined` for an RFC 2069 challenge (no qop), the preferred one when
+ * offered, else the other known one; `ERR_UNSUPPORTED_QOP` when the challenge
+ * offers only qops we do not know or cannot use.
  */
 export function chooseQop(
-  offered: readonly string[] | undefined,
+  value: string | undefined,
   preferred: DigestQop,
-  authIntPossible = true,
+  authIntPossible: boolean,
 ): DigestQop | undefined {
-  if (offered === undefined) return undefined;
+  // The common case, without splitting.
+  if (value === undefined || value === 'auth') return value;
+  const offered = value
+    .split(',')
+    .map((qop) => qop.trim().toLowerCase())
+    .filter((qop) => qop !== '');
   const usable = (qop: DigestQop): boolean => offered.includes(qop) && (qop === 'auth' || authIntPossible);
-  if (usable(preferred)) return preferred;
   const other: DigestQop = preferred === 'auth' ? 'auth-int' : 'auth';
+  if (usable(preferred)) return preferred;
   if (usable(other)) return other;
   const why =
     offered.includes('auth-int') && !authIntPossible
@@ -165,124 +175,100 @@ function nonceCount(nc: number | undefined): string {
   return value.toString(16).padStart(8, '0');
 }
 
+/** A string's UTF-8 octets, one character each. */
+function utf8Octets(value: string): string {
+  let out = '';
+  for (const byte of utf8.encode(value)) out += String.fromCharCode(byte);
+  return out;
+}
+
+function checkString(value: unknown, what: string): void {
+  if (typeof value !== 'string') throw new AuthError('ERR_INVALID_ARGUMENT', `digestAuthorization needs a ${what}`);
+}
+
 /**
  * Compute a Digest answer (RFC 7616 §3.4, RFC 2617 §3.2.2, RFC 2069) with
  * the given hash implementation.
  */
 export function buildDigest(input: DigestAuthorizationInput, hashHex: HashHex): DigestResult {
   const { method, uri, username, password } = input;
-  if (typeof method !== 'string') throw new AuthError('ERR_INVALID_ARGUMENT', 'digestAuthorization needs a method');
-  if (typeof uri !== 'string') throw new AuthError('ERR_INVALID_ARGUMENT', 'digestAuthorization needs a uri');
-  if (typeof username !== 'string') throw new AuthError('ERR_INVALID_ARGUMENT', 'digestAuthorization needs a username');
-  if (typeof password !== 'string') throw new AuthError('ERR_INVALID_ARGUMENT', 'digestAuthorization needs a password');
+  checkString(method, 'method');
+  checkString(uri, 'uri');
+  checkString(username, 'username');
+  checkString(password, 'password');
   if (hasLineBreakOrNul(username) || hasLineBreakOrNul(password)) {
     throw new AuthError('ERR_INVALID_CREDENTIALS', 'The username or password holds a CR, LF or NUL');
   }
   const params = challengeParams(input.challenge);
-  const { realm, nonce, opaque } = params;
-  if (nonce === undefined) throw new AuthError('ERR_INVALID_CHALLENGE', 'The Digest challenge has no nonce');
-  if (realm === undefined) throw new AuthError('ERR_INVALID_CHALLENGE', 'The Digest challenge has no realm');
-  const algorithm = lookupAlgorithm(params.algorithm);
-  if (algorithm === undefined) {
-    throw new AuthError(
-      'ERR_UNSUPPORTED_ALGORITHM',
-      `Unsupported Digest algorithm ${JSON.stringify(params.algorithm)}`,
-    );
-  }
-  const qop = chooseQop(offeredQops(params), input.qop ?? 'auth');
+  const { algorithm, qop } = answerable(params, input.qop ?? 'auth', true);
+  const realm = params.realm as string;
+  const nonce = params.nonce as string;
   const cnonce = input.cnonce;
   if ((qop !== undefined || algorithm.session) && (cnonce === undefined || cnonce === '')) {
     throw new AuthError('ERR_INVALID_ARGUMENT', 'This challenge needs a cnonce');
   }
   const nc = nonceCount(input.nc);
-  const text =
-    !NON_ASCII.test(realm) &&
-    !NON_ASCII.test(nonce) &&
-    !NON_ASCII.test(method) &&
-    !NON_ASCII.test(uri) &&
-    (cnonce === undefined || !NON_ASCII.test(cnonce));
-  const hash = algorithm.hash;
-  let ha1: string;
-  let ha2: string;
-  let response: string;
-  let hashedUser: string | undefined;
+
+  // Every hash input is built as octets, one character each. Header-borne
+  // values (realm, nonce, uri) already are: Fetch's Headers reads each octet
+  // of a header as one character, so a server's non-ASCII realm is hashed as
+  // the very octets it sent; one with a character above U+00FF cannot have
+  // come from a header and is taken as UTF-8, as are the user's username and
+  // password. All ASCII (nearly always), the text is hashed as it is.
+  let ascii = true;
+  const octets = (value: string, fromUser: boolean): string => {
+    if (!NOT_ASCII.test(value)) return value;
+    ascii = false;
+    return fromUser || BEYOND_OCTET.test(value) ? utf8Octets(value) : value;
+  };
+  const user = octets(username, true);
+  const pass = octets(password, true);
+  const realmOctets = octets(realm, false);
+  const nonceOctets = octets(nonce, false);
+  const methodOctets = octets(method, false);
+  const uriOctets = octets(uri, false);
+  const cnonceOctets = cnonce === undefined ? '' : octets(cnonce, false);
+  const H = (text: string): string =>
+    hashHex(algorithm.hash, ascii ? text : Uint8Array.from(text, (char) => char.charCodeAt(0)));
+
+  // RFC 7616 §3.4.2: A1 = unq(username) ":" unq(realm) ":" passwd, and for
+  // -sess H(that) ":" unq(nonce) ":" unq(cnonce).
+  let ha1 = H(`${user}:${realmOctets}:${pass}`);
+  if (algorithm.session) ha1 = H(`${ha1}:${nonceOctets}:${cnonceOctets}`);
+  // RFC 7616 §3.4.3: A2 = Method ":" request-uri, and for auth-int ":" H(entity-body).
+  const a2 = `${methodOctets}:${uriOctets}`;
+  const ha2 = H(qop === 'auth-int' ? `${a2}:${hashHex(algorithm.hash, input.body ?? '')}` : a2);
+  const response = H(
+    qop === undefined ? `${ha1}:${nonceOctets}:${ha2}` : `${ha1}:${nonceOctets}:${nc}:${cnonceOctets}:${qop}:${ha2}`,
+  );
   const userhash = input.userhash ?? params.userhash?.trim().toLowerCase() === 'true';
-  const bodyHash = qop === 'auth-int' ? hashHex(hash, input.body ?? new Uint8Array()) : undefined;
-  if (text) {
-    // RFC 7616 §3.4.2: A1 = unq(username) ":" unq(realm) ":" passwd, and for
-    // -sess H(that) ":" unq(nonce) ":" unq(cnonce).
-    ha1 = hashHex(hash, `${username}:${realm}:${password}`);
-    if (algorithm.session) ha1 = hashHex(hash, `${ha1}:${nonce}:${cnonce}`);
-    // RFC 7616 §3.4.3: A2 = Method ":" request-uri, and for auth-int ":" H(entity-body).
-    ha2 = hashHex(hash, bodyHash === undefined ? `${method}:${uri}` : `${method}:${uri}:${bodyHash}`);
-    response = hashHex(
-      hash,
-      qop === undefined ? `${ha1}:${nonce}:${ha2}` : `${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`,
-    );
-    if (userhash) hashedUser = hashHex(hash, `${username}:${realm}`);
-  } else {
-    // The same, with header-borne values hashed as the octets they are.
-    const H = (...parts: Uint8Array[]): string => hashHex(hash, joinColon(parts));
-    ha1 = H(userBytes(username), wireBytes(realm), userBytes(password));
-    if (algorithm.session) ha1 = H(wireBytes(ha1), wireBytes(nonce), wireBytes(cnonce as string));
-    const a2 = [wireBytes(method), wireBytes(uri)];
-    if (bodyHash !== undefined) a2.push(wireBytes(bodyHash));
-    ha2 = H(...a2);
-    response =
-      qop === undefined
-        ? H(wireBytes(ha1), wireBytes(nonce), wireBytes(ha2))
-        : H(
-            wireBytes(ha1),
-            wireBytes(nonce),
-            wireBytes(nc),
-            wireBytes(cnonce as string),
-            wireBytes(qop),
-            wireBytes(ha2),
-          );
-    if (userhash) hashedUser = H(userBytes(username), wireBytes(realm));
-  }
 
   // Built here rather than by formatCredentials: the names are ours and
   // known. Every quoted value still goes through quoteString (a CR, LF or
   // NUL is ERR_HEADER_INJECTION); algorithm, qop and nc are tokens (RFC 7616
   // §3.4), userhash is "true", username* an RFC 8187 ext-value of tchar only.
   // RFC 7616 §3.4.4: userhash; §3.4 username*: a name a quoted-string cannot carry.
-  let header = 'Digest ';
-  if (hashedUser !== undefined) {
-    header += `username="${hashedUser}"`;
+  let header = 'Digest username';
+  if (userhash) {
+    header += `="${H(`${user}:${realmOctets}`)}"`;
   } else if (isPlainAscii(username)) {
-    header += `username=${quoteString(username)}`;
+    header += `=${quoteString(username)}`;
   } else {
-    header += `username*=${extValue(username)}`;
+    header += `*=${extValue(username)}`;
   }
   header += `, realm=${quoteString(realm)}, nonce=${quoteString(nonce)}, uri=${quoteString(uri)}`;
   if (params.algorithm !== undefined) header += `, algorithm=${params.algorithm.trim()}`;
   header += `, response="${response}"`;
-  if (opaque !== undefined) header += `, opaque=${quoteString(opaque)}`;
+  if (params.opaque !== undefined) header += `, opaque=${quoteString(params.opaque)}`;
   if (qop !== undefined) header += `, qop=${qop}, nc=${nc}`;
   // RFC 2617 sends cnonce only with a qop, but a -sess A1 cannot be checked without it.
   if (qop !== undefined || algorithm.session) header += `, cnonce=${quoteString(cnonce as string)}`;
-  if (hashedUser !== undefined) header += ', userhash=true';
+  if (userhash) header += ', userhash=true';
 
-  return { header, algorithm, qop, ha1, nonce, nc, cnonce, uri };
-}
-
-/**
- * The `rspauth` a server that knows the credentials sends in
- * `Authentication-Info` (RFC 7616 §3.5): the response with an empty method.
- * For qop `auth-int` it covers the response body, which a scheme never sees,
- * so it is not computed (`undefined`); nor for RFC 2069 (no qop).
- */
-export function expectedRspauth(result: DigestResult, hashHex: HashHex): string | undefined {
-  if (result.qop !== 'auth' || result.cnonce === undefined) return undefined;
-  const H = (...parts: Uint8Array[]): string => hashHex(result.algorithm.hash, joinColon(parts));
-  const ha2 = H(new Uint8Array(), wireBytes(result.uri));
-  return H(
-    wireBytes(result.ha1),
-    wireBytes(result.nonce),
-    wireBytes(result.nc),
-    wireBytes(result.cnonce),
-    wireBytes('auth'),
-    wireBytes(ha2),
-  );
+  // RFC 7616 §3.5: rspauth is the response with an empty method. For qop
+  // auth-int it covers the response body, which a scheme never sees, so it is
+  // not computed; nor for RFC 2069 (no qop).
+  const rspauth = (): string | undefined =>
+    qop === 'auth' ? H(`${ha1}:${nonceOctets}:${nc}:${cnonceOctets}:auth:${H(`:${uriOctets}`)}`) : undefined;
+  return { header, qop, rspauth };
 }

@@ -1,42 +1,5 @@
 const utf8 = new TextEncoder();
 
-/** UTF-8 bytes of a string the user gave us (username, password, body text). */
-export function userBytes(value: string): Uint8Array {
-  return utf8.encode(value);
-}
-
-/**
- * Bytes of a string that came from, or goes into, a header (realm, nonce,
- * uri, cnonce). Header values are byte strings: Fetch's `Headers` reads each
- * octet as one character and writes each character back as one octet, so a
- * server's non-ASCII realm is hashed as the very octets it sent. A string
- * with a character above U+00FF cannot have come from a header; it is taken
- * as UTF-8.
- */
-export function wireBytes(value: string): Uint8Array {
-  const bytes = new Uint8Array(value.length);
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code > 0xff) return utf8.encode(value);
-    bytes[i] = code;
-  }
-  return bytes;
-}
-
-/** `parts` joined by `:`, the separator of every Digest hash input. */
-export function joinColon(parts: readonly Uint8Array[]): Uint8Array {
-  let length = parts.length - 1;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(Math.max(length, 0));
-  let offset = 0;
-  parts.forEach((part, index) => {
-    if (index > 0) out[offset++] = 0x3a;
-    out.set(part, offset);
-    offset += part.length;
-  });
-  return out;
-}
-
 // RFC 8187 §3.2.1 attr-char: ALPHA / DIGIT / "!" / "#" / "$" / "&" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~"
 const ATTR_CHAR = /^[A-Za-z0-9!#$&+\-.^_`|~]$/;
 

@@ -1,11 +1,11 @@
 import * as crypto from 'node:crypto';
+import { hashHex as jsHashHex } from './hash-js.js';
 import type { HashName } from './hash-name.js';
-import { hashHex as nobleHashHex } from './hash-noble.js';
 
 // The `node`, `deno` and `bun` builds use node:crypto, several times faster
 // than pure JavaScript on the short inputs Digest hashes. A runtime that
 // lacks one of the hashes (MD5 under FIPS, SHA-512/256 in an older Deno)
-// falls back to @noble/hashes for that hash only.
+// falls back to authbelt's own JavaScript one (hash-js.ts) for that hash only.
 
 const usable = new Map<HashName, boolean>();
 
@@ -25,7 +25,7 @@ function nodeHas(name: HashName): boolean {
 
 /** Lower-case hex digest of `data` (RFC 7616 §3.3: the hex representation of the hash). */
 export function hashHex(name: HashName, data: Uint8Array | string): string {
-  if (!nodeHas(name)) return nobleHashHex(name, data);
+  if (!nodeHas(name)) return jsHashHex(name, data);
   // crypto.hash (Node 20.12+, 21.7+) is a one-shot call, about 3x cheaper than
   // a Hash object on inputs this short; a string is hashed as UTF-8.
   return oneShot !== undefined ? oneShot(name, data, 'hex') : crypto.createHash(name).update(data).digest('hex');
@@ -35,8 +35,9 @@ const oneShot = (crypto as { hash?: (name: string, data: Uint8Array | string, en
 
 /**
  * Which hash implementation this build of `@authbelt/digest` uses: `'node'`
- * (node:crypto, for Node, Deno and Bun) or `'noble'` (@noble/hashes, for
- * browsers and workers). For diagnostics and tests.
+ * (node:crypto, for Node, Deno and Bun) or `'js'` (authbelt's own MD5 and
+ * SHA-2 in plain JavaScript, for browsers and workers). For diagnostics and
+ * tests.
  *
  * @example
  * ```ts
@@ -44,4 +45,4 @@ const oneShot = (crypto as { hash?: (name: string, data: Uint8Array | string, en
  * console.log(hashImplementation); // 'node' under Node
  * ```
  */
-export const hashImplementation: 'noble' | 'node' = 'node';
+export const hashImplementation: 'js' | 'node' = 'node';

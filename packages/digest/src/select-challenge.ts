@@ -1,13 +1,13 @@
-import { AuthError, type Challenge } from '@authbelt/core';
-import { type AlgorithmInfo, lookupAlgorithm } from './algorithm.js';
-import { chooseQop, type DigestQop, offeredQops } from './digest-core.js';
+import { type AuthError, type Challenge, isAuthError } from '@authbelt/core';
+import { type Answerable, answerable, type DigestQop } from './digest-core.js';
 
 /** A Digest challenge this client can answer. */
-export interface SelectedChallenge {
+export interface SelectedChallenge extends Answerable {
   readonly params: Readonly<Record<string, string>>;
-  readonly algorithm: AlgorithmInfo;
-  readonly qop: DigestQop | undefined;
 }
+
+// How close a refused challenge came to being answered, to report the closest.
+const STAGES: readonly string[] = ['ERR_INVALID_CHALLENGE', 'ERR_UNSUPPORTED_ALGORITHM', 'ERR_UNSUPPORTED_QOP'];
 
 /**
  * The strongest Digest challenge among `challenges` (RFC 7616 §3.7: a server
@@ -25,43 +25,17 @@ export function selectChallenge(
   authIntPossible: boolean,
 ): SelectedChallenge | undefined {
   let best: SelectedChallenge | undefined;
-  let digestSeen = false;
-  let failure: { stage: number; error: AuthError } | undefined;
-  const fail = (stage: number, error: AuthError): void => {
-    if (failure === undefined || stage > failure.stage) failure = { stage, error };
-  };
-
-  for (const challenge of challenges) {
-    if (challenge.scheme !== 'digest') continue;
-    digestSeen = true;
-    const params = challenge.params;
-    if (params.nonce === undefined || params.realm === undefined) {
-      fail(
-        0,
-        new AuthError(
-          'ERR_INVALID_CHALLENGE',
-          `The Digest challenge has no ${params.nonce === undefined ? 'nonce' : 'realm'}`,
-        ),
-      );
-      continue;
-    }
-    const algorithm = lookupAlgorithm(params.algorithm);
-    if (algorithm === undefined) {
-      fail(
-        1,
-        new AuthError('ERR_UNSUPPORTED_ALGORITHM', `Unsupported Digest algorithm ${JSON.stringify(params.algorithm)}`),
-      );
-      continue;
-    }
-    let qop: DigestQop | undefined;
+  let failure: AuthError | undefined;
+  for (const { scheme, params } of challenges) {
+    if (scheme !== 'digest') continue;
     try {
-      qop = chooseQop(offeredQops(params), preferredQop, authIntPossible);
+      const answer = answerable(params, preferredQop, authIntPossible);
+      if (best === undefined || answer.algorithm.strength > best.algorithm.strength) best = { params, ...answer };
     } catch (error) {
-      fail(2, error as AuthError);
-      continue;
+      if (!isAuthError(error)) throw error;
+      if (failure === undefined || STAGES.indexOf(error.code) > STAGES.indexOf(failure.code)) failure = error;
     }
-    if (best === undefined || algorithm.strength > best.algorithm.strength) best = { params, algorithm, qop };
   }
-  if (best !== undefined || !digestSeen) return best;
-  throw (failure as { error: AuthError }).error;
+  if (best !== undefined || failure === undefined) return best;
+  throw failure;
 }
