@@ -55,6 +55,9 @@ const UPPER = 16; // A-Z: a name needs lower-casing only when it has one
 // A JavaScript string can hold code units past U+00FF, which no header octet
 // is; inside a quoted-string they count as obs-text, elsewhere as nothing.
 const BEYOND_LATIN1 = QDTEXT | QPAIR;
+// The characters no quoted-string holds unescaped but DQUOTE and "\": every CTL but HTAB (RFC 9110 §5.6.4).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 const CHAR_CLASS: Uint8Array = /* @__PURE__ */ (() => {
   const table = new Uint8Array(256);
@@ -225,10 +228,6 @@ function nameAt(text: string, start: number, end: number, upper: boolean): strin
     const known = KNOWN_TABLE[slot];
     if (known === undefined) break;
     if (known.length !== length || known.charCodeAt(0) !== first) continue;
-    if (!upper) {
-      if (text.startsWith(known, start)) return known;
-      continue;
-    }
     let k = 1;
     while (k < length && fold(text.charCodeAt(start + k)) === known.charCodeAt(k)) k++;
     if (k === length) return known;
@@ -274,7 +273,6 @@ function scan(
   let paramRequired = false;
   // Where the next "\" is at or after the current quoted-string (length: none), found once by indexOf.
   let backslash = -1;
-  let del = -1;
   let i = 0;
   let c = codeAt(text, 0);
   for (;;) {
@@ -316,18 +314,10 @@ function scan(
         if (close !== -1 && close < backslash) {
           // No quoted-pair: the value is the text up to the next DQUOTE, if
           // that holds no control character (qdtext allows HTAB, no other CTL).
-          // DEL, the one CTL above SP, is found as backslashes are: by one cached indexOf.
-          if (del < quote) {
-            del = text.indexOf('\x7f', quote + 1);
-            if (del === -1) del = length;
-          }
-          let bad = del < close ? del : close;
-          for (i = quote + 1; i < bad; i++) {
-            const d = text.charCodeAt(i);
-            if (d < SP && d !== HTAB) bad = i;
-          }
-          if (bad < close) fail(mode, 'Invalid character in a quoted-string', bad, line);
           value = text.slice(quote + 1, close);
+          const bad = value.search(CONTROL);
+          if (bad !== -1) fail(mode, 'Invalid character in a quoted-string', quote + 1 + bad, line);
+          i = close;
         } else {
           // A quoted-pair (or no closing quote): read character by character.
           i = quote + 1;

@@ -44,12 +44,21 @@ const HASHES: ReadonlyArray<readonly [string, HashName, number]> = [
   ['MD5', 'md5', 10],
 ];
 
+// Keyed by the canonical name and by its lower-case form.
 const ALGORITHMS: ReadonlyMap<string, AlgorithmInfo> = new Map(
-  HASHES.flatMap(
-    ([name, hash, strength]): Array<[string, AlgorithmInfo]> => [
-      [name.toLowerCase(), { name: name as DigestAlgorithm, hash, session: false, strength: strength + 1 }],
-      [`${name.toLowerCase()}-sess`, { name: `${name}-sess` as DigestAlgorithm, hash, session: true, strength }],
-    ],
+  HASHES.flatMap(([name, hash, strength]) =>
+    [false, true].flatMap((session): Array<[string, AlgorithmInfo]> => {
+      const info: AlgorithmInfo = {
+        name: (session ? `${name}-sess` : name) as DigestAlgorithm,
+        hash,
+        session,
+        strength: session ? strength : strength + 1,
+      };
+      return [
+        [info.name, info],
+        [info.name.toLowerCase(), info],
+      ];
+    }),
   ),
 );
 
@@ -57,6 +66,7 @@ const ALGORITHMS: ReadonlyMap<string, AlgorithmInfo> = new Map(
  * The algorithm named in a challenge, compared case-insensitively; an absent
  * algorithm is MD5 (RFC 7616 §3.3). `undefined` when the name is unknown.
  */
-export function lookupAlgorithm(name: string | undefined): AlgorithmInfo | undefined {
-  return ALGORITHMS.get((name ?? 'MD5').trim().toLowerCase());
+export function lookupAlgorithm(name = 'MD5'): AlgorithmInfo | undefined {
+  // Servers nearly always spell the name as RFC 7616 does: that is one look-up.
+  return ALGORITHMS.get(name) ?? ALGORITHMS.get(name.trim().toLowerCase());
 }

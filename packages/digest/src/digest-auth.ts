@@ -53,26 +53,23 @@ export interface DigestAuthOptions {
   cnonce?: (() => string) | undefined;
 }
 
-const QOPS: ReadonlySet<unknown> = new Set(['auth', 'auth-int', undefined]);
+// What each option may be, and what it must be when given.
+const OPTION_RULES: ReadonlyArray<readonly [keyof DigestAuthOptions, (value: unknown) => boolean, string]> = [
+  ['qop', (value) => value === 'auth' || value === 'auth-int', "'auth' or 'auth-int'"],
+  ['verifyServer', (value) => typeof value === 'boolean', 'a boolean'],
+  ['preemptive', (value) => typeof value === 'boolean', 'a boolean'],
+  ['maxProtectionSpaces', (value) => Number.isInteger(value) && (value as number) >= 1, 'a positive integer'],
+  ['cnonce', (value) => typeof value === 'function', 'a function returning a string'],
+];
 
 function checkOptions(options: DigestAuthOptions): void {
   if (typeof options !== 'object' || options === null) {
     throw new AuthError('ERR_INVALID_ARGUMENT', 'DigestAuth options must be an object');
   }
-  if (!QOPS.has(options.qop)) {
-    throw new AuthError('ERR_INVALID_ARGUMENT', `DigestAuth option qop must be 'auth' or 'auth-int'`);
-  }
-  for (const name of ['verifyServer', 'preemptive'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'boolean') {
-      throw new AuthError('ERR_INVALID_ARGUMENT', `DigestAuth option ${name} must be a boolean`);
+  for (const [name, valid, what] of OPTION_RULES) {
+    if (options[name] !== undefined && !valid(options[name])) {
+      throw new AuthError('ERR_INVALID_ARGUMENT', `DigestAuth option ${name} must be ${what}`);
     }
-  }
-  const max = options.maxProtectionSpaces;
-  if (max !== undefined && !(Number.isInteger(max) && max >= 1)) {
-    throw new AuthError('ERR_INVALID_ARGUMENT', 'DigestAuth option maxProtectionSpaces must be a positive integer');
-  }
-  if (options.cnonce !== undefined && typeof options.cnonce !== 'function') {
-    throw new AuthError('ERR_INVALID_ARGUMENT', 'DigestAuth option cnonce must be a function returning a string');
   }
 }
 
@@ -133,11 +130,12 @@ export class DigestAuth extends AuthBase {
       throw new AuthError('ERR_INVALID_CREDENTIALS', 'DigestAuth needs a username and a password as strings');
     }
     // Messages never echo the password.
-    if (hasLineBreakOrNul(username)) {
-      throw new AuthError('ERR_INVALID_CREDENTIALS', 'The Digest username holds a CR, LF or NUL');
-    }
-    if (hasLineBreakOrNul(password)) {
-      throw new AuthError('ERR_INVALID_CREDENTIALS', 'The Digest password holds a CR, LF or NUL');
+    for (const [what, value] of [
+      ['username', username],
+      ['password', password],
+    ] as const) {
+      if (hasLineBreakOrNul(value))
+        throw new AuthError('ERR_INVALID_CREDENTIALS', `The Digest ${what} holds a CR, LF or NUL`);
     }
     checkOptions(options);
     this.#username = username;

@@ -196,7 +196,7 @@ export function buildDigest(input: DigestAuthorizationInput, hashHex: HashHex): 
   checkString(uri, 'uri');
   checkString(username, 'username');
   checkString(password, 'password');
-  if (hasLineBreakOrNul(username) || hasLineBreakOrNul(password)) {
+  if (hasLineBreakOrNul(username + password)) {
     throw new AuthError('ERR_INVALID_CREDENTIALS', 'The username or password holds a CR, LF or NUL');
   }
   const params = challengeParams(input.challenge);
@@ -215,12 +215,9 @@ export function buildDigest(input: DigestAuthorizationInput, hashHex: HashHex): 
   // the very octets it sent; one with a character above U+00FF cannot have
   // come from a header and is taken as UTF-8, as are the user's username and
   // password. All ASCII (nearly always), the text is hashed as it is.
-  let ascii = true;
-  const octets = (value: string, fromUser: boolean): string => {
-    if (!NOT_ASCII.test(value)) return value;
-    ascii = false;
-    return fromUser || BEYOND_OCTET.test(value) ? utf8Octets(value) : value;
-  };
+  const ascii = !NOT_ASCII.test(username + password + realm + nonce + method + uri + (cnonce ?? ''));
+  const octets = (value: string, fromUser: boolean): string =>
+    ascii || !NOT_ASCII.test(value) || !(fromUser || BEYOND_OCTET.test(value)) ? value : utf8Octets(value);
   const user = octets(username, true);
   const pass = octets(password, true);
   const realmOctets = octets(realm, false);
