@@ -1,81 +1,62 @@
 import { type AuthBody, AuthError } from '@authbelt/core';
 
-/** What fetch is handed for one leg: the body and, when we encoded it, its content type. */
-export interface WireBody {
-  body: BodyInit | null;
-  contentType?: string;
-}
+/** The fetch options of one leg; `duplex` is what Node's fetch needs to send a stream. */
+export type LegInit = RequestInit & { headers: Headers; duplex?: 'half' };
 
-const encoder = new TextEncoder();
+// A ReadableStream (not async-iterable in every browser) or another async iterable such as a Node stream.
+const isStream = (body: unknown): boolean =>
+  (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) ||
+  (!(body instanceof Blob) &&
+    (body as { [Symbol.asyncIterator]?: unknown } | null)?.[Symbol.asyncIterator] !== undefined);
 
-function isStream(body: unknown): boolean {
-  return (
-    (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) ||
-    (typeof body === 'object' && body !== null && Symbol.asyncIterator in body && !(body instanceof Blob))
-  );
-}
-
-function copyBytes(view: ArrayBufferView | ArrayBuffer): Uint8Array {
-  return view instanceof ArrayBuffer
-    ? new Uint8Array(view.slice(0))
-    : new Uint8Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
+/** A fetch body seen as an {@link AuthBody}, and how it goes into each leg. */
+export interface FetchBody extends AuthBody {
+  /** Put the body for the next leg into `init`. */
+  wire(init: LegInit): Promise<void>;
 }
 
 /**
- * A fetch body seen as an {@link AuthBody}. Replayable kinds are handed to
- * fetch again on each leg; a stream is sent once. Bytes are encoded only when
- * a scheme asks (Digest auth-int), and from then on exactly those bytes are
- * sent, so the hash always covers what goes on the wire (a FormData gets one
- * boundary, not a new one per leg).
+ * `source` as a {@link FetchBody}. Replayable kinds are handed to fetch again
+ * on each leg; a stream is sent once. Bytes are encoded only when a scheme
+ * asks (Digest auth-int), and from then on exactly those bytes are sent, so
+ * the hash always covers what goes on the wire (a FormData gets one boundary,
+ * not a new one per leg).
  */
-export class FetchBody implements AuthBody {
-  readonly replayable: boolean;
-  readonly #source: BodyInit | Request;
-  #encoded: { bytes: Uint8Array; contentType: string | undefined } | undefined;
-
-  constructor(source: BodyInit | Request) {
-    this.#source = source;
-    this.replayable = source instanceof Request || !isStream(source);
-  }
-
-  async bytes(): Promise<Uint8Array> {
-    if (!this.replayable) {
-      throw new AuthError('ERR_BODY_NOT_REPLAYABLE', 'A stream body cannot be read before it is sent');
+export function fetchBody(source: BodyInit | Request): FetchBody {
+  const isRequest = source instanceof Request;
+  const replayable = isRequest || !isStream(source);
+  let encoded: [Uint8Array, string | null] | undefined;
+  // The bytes and content type fetch would send, encoded once by the platform.
+  // A Request is read through a copy of its body, so its own stays unread and
+  // its headers (already the caller's) add no content type.
+  const encode = async (): Promise<[Uint8Array, string | null]> => {
+    if (encoded === undefined) {
+      const carrier = new Response(isRequest ? source.clone().body : source);
+      encoded = [new Uint8Array(await carrier.arrayBuffer()), carrier.headers.get('content-type')];
     }
-    if (this.#encoded === undefined) {
-      const source = this.#source;
-      if (typeof source === 'string') {
-        this.#encoded = { bytes: encoder.encode(source), contentType: undefined };
-      } else if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
-        this.#encoded = { bytes: copyBytes(source), contentType: undefined };
+    return encoded;
+  };
+
+  return {
+    replayable,
+    async bytes() {
+      if (!replayable) throw new AuthError('ERR_BODY_NOT_REPLAYABLE', 'A stream body cannot be read before it is sent');
+      return (await encode())[0];
+    },
+    async wire(init) {
+      // A FormData gets a new multipart boundary each time fetch encodes it, and
+      // a Request's body can be read once: encode either once, so every leg
+      // sends the same bytes (as bytes, which keep Content-Length).
+      if (encoded || isRequest || source instanceof FormData) {
+        const [bytes, contentType] = await encode();
+        init.body = bytes as BodyInit;
+        // The leg's own headers: the scheme sees what is sent, and as a header
+        // the user did not set it stays behind on a redirect like any other.
+        if (contentType && !init.headers.has('content-type')) init.headers.set('content-type', contentType);
       } else {
-        // Blob, FormData, URLSearchParams, Request: let the platform encode it once.
-        const carrier = source instanceof Request ? source.clone() : new Response(source as BodyInit);
-        const contentType = carrier.headers.get('content-type') ?? undefined;
-        this.#encoded = { bytes: new Uint8Array(await carrier.arrayBuffer()), contentType };
+        init.body = source;
+        if (!replayable) init.duplex = 'half';
       }
-    }
-    return this.#encoded.bytes;
-  }
-
-  /** The body for the next leg. */
-  async wire(): Promise<WireBody> {
-    const source = this.#source;
-    // A FormData gets a new multipart boundary each time fetch encodes it:
-    // encode it once, so every leg sends the same bytes.
-    if (this.#encoded === undefined && typeof FormData !== 'undefined' && source instanceof FormData) {
-      await this.bytes();
-    }
-    if (this.#encoded !== undefined) {
-      const wire: WireBody = { body: this.#encoded.bytes as BodyInit };
-      if (this.#encoded.contentType !== undefined) wire.contentType = this.#encoded.contentType;
-      return wire;
-    }
-    if (source instanceof Request) {
-      // Each leg reads its own copy, so the original stays unread for the next;
-      // bytes rather than a stream keep Content-Length and a plain retry.
-      return { body: await source.clone().arrayBuffer() };
-    }
-    return { body: source };
-  }
+    },
+  };
 }

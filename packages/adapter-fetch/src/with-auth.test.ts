@@ -128,6 +128,32 @@ describe('bodies', () => {
     expect(second?.headers['content-type']).toBe(first?.headers['content-type']);
   });
 
+  it.each<[string, () => BodyInit]>([
+    ['string', () => 'héllo wörld'],
+    ['Uint8Array', () => new Uint8Array([0, 1, 2, 255])],
+    ['URLSearchParams', () => new URLSearchParams({ a: '1' })],
+    ['Blob', () => new Blob(['blob body'], { type: 'application/x-blob' })],
+    ['FormData', () => form],
+  ])('sends the bytes a scheme read (auth-int) for a %s body, with the same content type', async (_kind, makeBody) => {
+    const read: Uint8Array[] = [];
+    class BytesAuth extends AuthBase {
+      override async *flow(request: AuthRequest): AuthFlow {
+        const response = yield request;
+        if (response.status === 401 && request.body) {
+          read.push(await request.body.bytes());
+          request.headers.set('X-TokenAuth', 'tok');
+          yield request;
+        }
+      }
+    }
+    const response = await withAuth(fetch, new BytesAuth())(`${server.url}/token`, { method: 'PUT', body: makeBody() });
+    expect(response.status).toBe(200);
+    const [first, second] = server.requests;
+    expect(sha(second?.body ?? new Uint8Array())).toBe(sha(read[0] ?? new Uint8Array([1])));
+    expect(sha(second?.body ?? new Uint8Array())).toBe(sha(first?.body ?? new Uint8Array([1])));
+    expect(second?.headers['content-type']).toBe(first?.headers['content-type']);
+  });
+
   it('replays the body of a Request input', async () => {
     const authFetch = withAuth(fetch, new ChallengeTokenAuth());
     const response = await authFetch(new Request(`${server.url}/token`, { method: 'POST', body: 'from a Request' }));

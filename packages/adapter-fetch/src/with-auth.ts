@@ -8,7 +8,7 @@ import {
   redirectsAreOpaque,
   requestInitOf,
 } from '@authbelt/core';
-import { FetchBody } from './body.js';
+import { fetchBody, type LegInit } from './body.js';
 
 /** Options for {@link withAuth}. */
 export interface WithAuthOptions {
@@ -25,14 +25,8 @@ export interface WithAuthOptions {
   maxLegs?: number | undefined;
 }
 
-function absoluteUrl(input: string | URL): string {
-  const base = (globalThis as { location?: { href?: string } }).location?.href;
-  try {
-    return new URL(input, base).href;
-  } catch (cause) {
-    throw new AuthError('ERR_INVALID_ARGUMENT', 'The request URL is not a valid absolute URL', { cause });
-  }
-}
+const invalid = (message: string, cause?: unknown): AuthError =>
+  new AuthError('ERR_INVALID_ARGUMENT', message, { cause });
 
 /**
  * Wrap a `fetch` so every request goes through `auth`. The result has
@@ -48,57 +42,54 @@ function absoluteUrl(input: string | URL): string {
  * ```
  */
 export function withAuth(fetchFn: typeof fetch, auth: AuthBase, options: WithAuthOptions = {}): typeof fetch {
-  if (typeof fetchFn !== 'function') {
-    throw new AuthError('ERR_INVALID_ARGUMENT', 'withAuth needs a fetch function as its first argument');
-  }
-  if (auth === null || typeof auth !== 'object' || typeof auth.flow !== 'function') {
-    throw new AuthError('ERR_INVALID_ARGUMENT', 'withAuth needs an AuthBase as its second argument');
-  }
+  if (typeof fetchFn !== 'function') throw invalid('withAuth needs a fetch function');
+  if (typeof auth?.flow !== 'function') throw invalid('withAuth needs an AuthBase');
   const redirects = options.redirects ?? (redirectsAreOpaque() ? 'client' : 'authbelt');
 
   const authFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const source = input instanceof Request ? input : undefined;
-    const url = absoluteUrl(source !== undefined ? source.url : input instanceof URL ? input : String(input));
-    const method = (init?.method ?? source?.method ?? 'GET').toUpperCase();
-    const headers = new Headers(init?.headers ?? source?.headers);
-    const bodySource = init?.body !== undefined ? init.body : source?.body ? source : null;
-    const request: AuthRequest = { method, url, headers };
-    const body = bodySource === null ? undefined : new FetchBody(bodySource);
-    if (body !== undefined) request.body = body;
-
-    const userRedirect = init?.redirect ?? source?.redirect ?? 'follow';
-    const followHere = redirects === 'authbelt' && userRedirect === 'follow';
-    const signal = init?.signal ?? source?.signal;
+    let url: string;
+    try {
+      // A relative URL is relative to the page, as in fetch.
+      url = new URL(
+        source ? source.url : (input as string | URL),
+        (globalThis as { location?: { href?: string } }).location?.href,
+      ).href;
+    } catch (cause) {
+      throw invalid('Invalid request URL', cause);
+    }
+    const request: AuthRequest = {
+      method: (init?.method ?? source?.method ?? 'GET').toUpperCase(),
+      url,
+      headers: new Headers(init?.headers ?? source?.headers),
+    };
+    const bodySource = init?.body !== undefined ? init.body : source?.body && source;
+    const body = bodySource == null ? undefined : fetchBody(bodySource);
+    if (body) request.body = body;
+    const redirect = init?.redirect ?? source?.redirect ?? 'follow';
+    const followHere = redirects === 'authbelt' && redirect === 'follow';
 
     return authenticate(
       auth,
       request,
       {
         async send(leg: AuthRequest): Promise<Response> {
-          const legInit: RequestInit & { duplex?: 'half' } = {
-            ...(source === undefined ? {} : requestInitOf(source)),
+          const legInit: LegInit = {
+            ...(source && requestInitOf(source)),
             ...init,
             method: leg.method,
             headers: leg.headers,
-            redirect: followHere ? 'manual' : userRedirect,
+            redirect: followHere ? 'manual' : redirect,
+            // The body goes in only through `wire` (a redirect to GET drops it).
+            body: null,
           };
-          const legBody = leg.body instanceof FetchBody ? await leg.body.wire() : undefined;
-          if (legBody === undefined) {
-            delete legInit.body;
-          } else {
-            legInit.body = legBody.body;
-            if (legBody.contentType !== undefined && !leg.headers.has('content-type')) {
-              legInit.headers = new Headers(leg.headers);
-              legInit.headers.set('content-type', legBody.contentType);
-            }
-            if (!(leg.body as FetchBody).replayable) legInit.duplex = 'half';
-          }
+          if (body && leg.body === body) await body.wire(legInit);
           return fetchFn(leg.url, legInit);
         },
         view: (response: Response): AuthResponse => response,
         discard: discardResponseBody,
       },
-      { redirect: followHere ? 'follow' : 'manual', maxLegs: options.maxLegs, signal },
+      { redirect: followHere ? 'follow' : 'manual', maxLegs: options.maxLegs, signal: init?.signal ?? source?.signal },
     );
   };
   return authFetch as typeof fetch;

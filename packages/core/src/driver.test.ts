@@ -207,6 +207,30 @@ describe('redirects', () => {
     expect(transport.sent).toHaveLength(4);
   });
 
+  it.each([
+    'http://[::1',
+    'ftp://a.test/y',
+    'javascript:alert(1)',
+  ])('refuses a redirect to %s with ERR_REDIRECT, the response attached', async (location) => {
+    const transport = new ScriptedTransport(() => redirectTo(location));
+    const error = await authenticate(new TokenAuth(), get(), transport).catch((e: unknown) => e);
+    expect(isAuthError(error) && error.code).toBe('ERR_REDIRECT');
+    expect((error as AuthError).response).toMatchObject({ status: 302 });
+    expect(transport.sent).toHaveLength(1);
+  });
+
+  it('keeps the fragment when Location has none', async () => {
+    const transport = new ScriptedTransport((_r, i) =>
+      i < 2 ? redirectTo(i === 0 ? '/y' : '/z#new') : { status: 200 },
+    );
+    await authenticate(new TokenAuth(), get('http://a.test/x#frag'), transport);
+    expect(transport.sent.map((s) => s.url)).toEqual([
+      'http://a.test/x#frag',
+      'http://a.test/y#frag',
+      'http://a.test/z#new',
+    ]);
+  });
+
   it('returns redirects as they are in manual mode', async () => {
     const transport = new ScriptedTransport(() => redirectTo('/y'));
     const response = await authenticate(new TokenAuth(), get(), transport, { redirect: 'manual' });

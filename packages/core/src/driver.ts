@@ -1,7 +1,7 @@
 import type { AuthBase } from './auth-base.js';
-import { AuthError, isAuthError } from './errors.js';
-import { credentialHeaders, isRedirectStatus, redirectRequest } from './redirect.js';
-import type { AuthRequest, AuthResponse } from './types.js';
+import { AuthError, type AuthErrorCode, isAuthError } from './errors.js';
+import { CREDENTIAL_HEADERS, REDIRECT_STATUSES, redirectRequest } from './redirect.js';
+import type { AuthFlow, AuthRequest, AuthResponse } from './types.js';
 
 /**
  * What an adapter gives the driver: how to send one request with its client,
@@ -34,14 +34,18 @@ export interface AuthenticateOptions {
 
 // Errors about a challenge the scheme cannot answer: the caller still gets the
 // 401/407 (it is the server's answer), with the reason kept beside it.
-const CHALLENGE_ERRORS: ReadonlySet<string> = new Set([
+const CHALLENGE_ERRORS: readonly AuthErrorCode[] = [
   'ERR_CHALLENGE_SYNTAX',
   'ERR_INVALID_CHALLENGE',
   'ERR_UNSUPPORTED_ALGORITHM',
   'ERR_UNSUPPORTED_QOP',
-]);
+];
 
 const reasons = new WeakMap<object, AuthError>();
+
+async function* asIs(request: AuthRequest): AuthFlow {
+  yield request;
+}
 
 /**
  * Why a scheme did not answer the challenge in `response`, when it could not
@@ -57,13 +61,6 @@ const reasons = new WeakMap<object, AuthError>();
  */
 export function authErrorOf(response: object): AuthError | undefined {
   return reasons.get(response);
-}
-
-function attach(error: AuthError, response: unknown): AuthError {
-  if (error.response === undefined) {
-    Object.defineProperty(error, 'response', { value: response, enumerable: true });
-  }
-  return error;
 }
 
 /**
@@ -98,110 +95,77 @@ export async function authenticate<R>(
   transport: Transport<R>,
   options: AuthenticateOptions = {},
 ): Promise<R> {
-  const maxRedirects = options.maxRedirects ?? 20;
-  const exchange: Exchange<R> = {
-    transport,
-    maxLegs: options.maxLegs ?? 5,
-    signal: options.signal,
-    bodySent: false,
+  const { maxLegs = 5, maxRedirects = 20, signal } = options;
+  // Whether a stream body has gone on the wire: it is never sent twice (nor resent empty).
+  let streamSent = false;
+
+  // Send `next`, after draining `previous` (the response it answers). Refused,
+  // the previous response stays undrained and goes to the caller on the error.
+  const send = async (next: AuthRequest, previous?: R): Promise<R> => {
+    signal?.throwIfAborted();
+    if (next.body && !next.body.replayable) {
+      if (streamSent) {
+        throw new AuthError('ERR_BODY_NOT_REPLAYABLE', 'A stream body cannot be sent twice', { response: previous });
+      }
+      streamSent = true;
+    }
+    if (previous !== undefined) await transport.discard(previous);
+    return transport.send(next);
   };
+
   const initialUrl = new URL(request.url);
   // The caller's own headers, before any scheme touched them: each hop starts from these.
   let userHeaders = new Headers(request.headers);
+  // Headers a scheme set or changed: none of them follows a redirect.
   const schemeHeaders = new Set<string>();
-  let hop: AuthRequest = request;
+  let hop = request;
 
   for (let redirects = 0; ; redirects++) {
     const hopUrl = new URL(hop.url);
-    const response = auth.appliesTo(hopUrl, initialUrl)
-      ? await runFlow(auth, hop, exchange)
-      : await send(hop, exchange);
-    noteSchemeHeaders(hop.headers, userHeaders, schemeHeaders);
+    // Where our credentials do not belong the request goes as it is, and no challenge is answered.
+    const flow = auth.appliesTo(hopUrl, initialUrl) ? auth.flow(hop) : asIs(hop);
+    let response: R;
+    try {
+      let step = await flow.next();
+      // A flow that yields nothing still owes the caller the request.
+      response = await send(step.done ? hop : step.value);
+      for (let leg = 1; !step.done && leg < maxLegs; leg++) {
+        const view = transport.view(response);
+        try {
+          step = await flow.next(view);
+        } catch (error) {
+          if (!isAuthError(error)) throw error;
+          if (CHALLENGE_ERRORS.includes(error.code) && (view.status === 401 || view.status === 407)) {
+            reasons.set(response as object, error);
+            return response;
+          }
+          if (error.response === undefined) (error as { response: unknown }).response = response;
+          throw error;
+        }
+        if (!step.done) response = await send(step.value, response);
+      }
+    } finally {
+      // A flow cut short (leg cap, abort, transport error) gets to clean up;
+      // for one that has finished, return() does nothing.
+      await flow.return();
+    }
+    for (const [name, value] of hop.headers) if (userHeaders.get(name) !== value) schemeHeaders.add(name);
 
-    const view = transport.view(response);
-    const location = view.headers.get('location');
-    if (options.redirect === 'manual' || !isRedirectStatus(view.status) || location === null) {
+    const { status, headers } = transport.view(response);
+    const location = headers.get('location');
+    if (options.redirect === 'manual' || !REDIRECT_STATUSES.includes(status) || location === null) {
       return response;
     }
     if (redirects >= maxRedirects) {
-      throw attach(new AuthError('ERR_REDIRECT', `More than ${maxRedirects} redirects`), response);
+      throw new AuthError('ERR_REDIRECT', `More than ${maxRedirects} redirects`, { response });
     }
-    const nextUrl = new URL(location, hop.url);
-    const leaves = nextUrl.origin !== hopUrl.origin;
-    const strip = leaves ? [...credentialHeaders(), ...schemeHeaders] : [...schemeHeaders];
-    hop = redirectRequest(hop, view.status, location, userHeaders, strip);
+    hop = redirectRequest(hop, status, location, userHeaders, response);
+    const leaves = new URL(hop.url).origin !== hopUrl.origin;
+    for (const name of leaves ? [...CREDENTIAL_HEADERS, ...schemeHeaders] : schemeHeaders) hop.headers.delete(name);
     if (leaves) {
       // Once the chain has left an origin, what the caller set for it stays behind for good.
       userHeaders = new Headers(hop.headers);
     }
     await transport.discard(response);
-  }
-}
-
-interface Exchange<R> {
-  readonly transport: Transport<R>;
-  readonly maxLegs: number;
-  readonly signal: AbortSignal | null | undefined;
-  /** Whether the request body has gone on the wire once already. */
-  bodySent: boolean;
-}
-
-function noteSchemeHeaders(sent: Headers, user: Headers, into: Set<string>): void {
-  for (const [name, value] of sent) {
-    if (user.get(name) !== value) into.add(name);
-  }
-}
-
-/** Mark the body as sent, refusing to send a stream body a second time (never resent empty). */
-function claimBody<R>(request: AuthRequest, exchange: Exchange<R>, previous: R | undefined): void {
-  exchange.signal?.throwIfAborted();
-  if (request.body === undefined) return;
-  if (exchange.bodySent && !request.body.replayable) {
-    const error = new AuthError(
-      'ERR_BODY_NOT_REPLAYABLE',
-      'The request body is a stream that was already sent once; it cannot be sent again',
-    );
-    throw previous === undefined ? error : attach(error, previous);
-  }
-  exchange.bodySent = true;
-}
-
-function send<R>(request: AuthRequest, exchange: Exchange<R>): Promise<R> {
-  claimBody(request, exchange, undefined);
-  return exchange.transport.send(request);
-}
-
-async function runFlow<R>(auth: AuthBase, request: AuthRequest, exchange: Exchange<R>): Promise<R> {
-  const { transport } = exchange;
-  const flow = auth.flow(request);
-  let settled = false;
-  try {
-    let step = await flow.next();
-    // A flow that yields nothing still owes the caller the request.
-    let response = await send(step.done ? request : step.value, exchange);
-    for (let leg = 1; !step.done && leg < exchange.maxLegs; leg++) {
-      const view = transport.view(response);
-      try {
-        step = await flow.next(view);
-      } catch (error) {
-        settled = true;
-        if (isAuthError(error) && CHALLENGE_ERRORS.has(error.code) && (view.status === 401 || view.status === 407)) {
-          reasons.set(response as object, error);
-          return response;
-        }
-        throw isAuthError(error) ? attach(error, response) : error;
-      }
-      if (step.done) break;
-      const next = step.value;
-      // A refused retry leaves the response undrained: the caller gets it on the error.
-      claimBody(next, exchange, response);
-      await transport.discard(response);
-      response = await transport.send(next);
-    }
-    settled = step.done === true;
-    return response;
-  } finally {
-    // A flow cut short (leg cap, abort, transport error) gets to clean up.
-    if (!settled) await flow.return(undefined);
   }
 }

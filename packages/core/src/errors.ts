@@ -59,21 +59,27 @@ const AUTH_ERROR_BRAND: unique symbol = Symbol.for('authbelt.AuthError') as neve
  */
 export class AuthError extends Error {
   override readonly name: 'AuthError' = 'AuthError';
+  // Declared, not defined: the constructor assigns them (no field initializers in the bundle).
   /** What went wrong, as a stable string. */
-  readonly code: AuthErrorCode;
+  declare readonly code: AuthErrorCode;
   /** Character offset in the offending value, for syntax errors. */
-  readonly position: number | undefined;
+  declare readonly position: number | undefined;
   /** The response being handled when the error arose (the adapter's own response type). */
-  readonly response: unknown;
+  declare readonly response: unknown;
 
   constructor(code: AuthErrorCode, message: string, options: AuthErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Error reads only `cause` from its options, and installs it only when present.
+    super(message, options.cause === undefined ? undefined : options);
     this.code = code;
     this.position = options.position;
     this.response = options.response;
-    Object.defineProperty(this, AUTH_ERROR_BRAND, { value: true });
   }
 }
+// The brand sits on the prototype: every AuthError of this copy carries it, and
+// a copy of another version brands its own.
+(AuthError.prototype as Branded)[AUTH_ERROR_BRAND] = true;
+
+type Branded = { [AUTH_ERROR_BRAND]?: unknown; code?: unknown };
 
 /**
  * True for any `AuthError`, also one made by another copy of `@authbelt/core`
@@ -88,8 +94,7 @@ export class AuthError extends Error {
 export function isAuthError(value: unknown): value is AuthError {
   return (
     typeof value === 'object' &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[AUTH_ERROR_BRAND] === true &&
-    typeof (value as { code?: unknown }).code === 'string'
+    (value as Branded | null)?.[AUTH_ERROR_BRAND] === true &&
+    typeof (value as Branded).code === 'string'
   );
 }

@@ -1,6 +1,8 @@
 import { type Challenge, isToken68String, isTokenString, type ParseOptions, scanCredentials } from './challenge.js';
 import { AuthError } from './errors.js';
 
+const invalid = (message: string): AuthError => new AuthError('ERR_INVALID_ARGUMENT', message);
+
 /**
  * Credentials (`Authorization`, `Proxy-Authorization`) have the shape of a challenge (RFC 9110 §11.4).
  *
@@ -62,14 +64,12 @@ export function isToken(value: string): boolean {
  * ```
  */
 export function assertHeaderSafe(value: string, what: string): void {
-  if (typeof value !== 'string') throw new AuthError('ERR_INVALID_ARGUMENT', `${what} must be a string`);
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 0x0d || c === 0x0a || c === 0x00) {
-      throw new AuthError('ERR_HEADER_INJECTION', `${what} contains a CR, LF or NUL at position ${i}`, {
-        position: i,
-      });
-    }
+  if (typeof value !== 'string') throw invalid(`${what} must be a string`);
+  const position = value.search(/[\r\n\0]/);
+  if (position >= 0) {
+    throw new AuthError('ERR_HEADER_INJECTION', `${what} contains a CR, LF or NUL at position ${position}`, {
+      position,
+    });
   }
 }
 
@@ -86,76 +86,50 @@ export function assertHeaderSafe(value: string, what: string): void {
  * ```
  */
 export function quoteString(value: string): string {
-  if (typeof value !== 'string') throw new AuthError('ERR_INVALID_ARGUMENT', 'A quoted value must be a string');
-  let out = '"';
-  let chunk = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) {
-      // qdtext and quoted-pair allow HTAB but no other CTL.
-      if (c === 0x09) continue;
-      throw new AuthError('ERR_HEADER_INJECTION', `A quoted value contains a control character at position ${i}`, {
-        position: i,
-      });
-    }
-    if (c === 0x22 || c === 0x5c) {
-      out += value.slice(chunk, i) + '\\';
-      chunk = i;
-    }
+  if (typeof value !== 'string') throw invalid('A quoted value must be a string');
+  // qdtext and quoted-pair allow HTAB, SP, VCHAR and obs-text: no other CTL.
+  const position = value.search(/[^\t -~\x80-\uffff]/);
+  if (position >= 0) {
+    throw new AuthError('ERR_HEADER_INJECTION', `A quoted value contains a control character at position ${position}`, {
+      position,
+    });
   }
-  // Most values need no escape: no copy then.
-  return out.length === 1 ? `"${value}"` : `${out}${value.slice(chunk)}"`;
+  return `"${value.replace(/["\\]/g, '\\$&')}"`;
 }
 
 function format(challenge: Challenge, options: FormatOptions | undefined, what: string): string {
-  if (challenge === null || typeof challenge !== 'object') {
-    throw new AuthError('ERR_INVALID_ARGUMENT', `${what} must be an object`);
-  }
+  if (challenge === null || typeof challenge !== 'object') throw invalid(`${what} must be an object`);
   const { scheme, token68, params } = challenge;
   // RFC 9110 §11.1: auth-scheme = token.
-  if (!isToken(scheme)) throw new AuthError('ERR_INVALID_ARGUMENT', `${what} scheme must be a token`);
+  if (!isToken(scheme)) throw invalid(`${what} scheme must be a token`);
   if (params !== undefined && (params === null || typeof params !== 'object')) {
-    throw new AuthError('ERR_INVALID_ARGUMENT', `${what} params must be an object`);
+    throw invalid(`${what} params must be an object`);
   }
   const names = params === undefined ? [] : Object.keys(params);
   if (token68 !== undefined) {
     // RFC 9110 §11.2: a token68 stands alone, with no parameters beside it.
-    if (names.length > 0) throw new AuthError('ERR_INVALID_ARGUMENT', `${what} has both a token68 and parameters`);
+    if (names.length > 0) throw invalid(`${what} has both a token68 and parameters`);
     assertHeaderSafe(token68, `${what} token68`);
-    if (!isToken68String(token68)) throw new AuthError('ERR_INVALID_ARGUMENT', `${what} token68 is not a token68`);
+    if (!isToken68String(token68)) throw invalid(`${what} token68 is not a token68`);
     return `${scheme} ${token68}`;
   }
-  const tokenParams = options?.tokenParams;
-  let out = scheme;
-  let mixedCase = false;
-  for (let index = 0; index < names.length; index++) {
-    const name = names[index] as string;
-    if (!isTokenString(name)) {
-      throw new AuthError('ERR_INVALID_ARGUMENT', `${what} parameter name at index ${index} is not a token`);
-    }
+  const lowerNames = names.map((name) => name.toLowerCase());
+  const parts = names.map((name, index) => {
+    if (!isTokenString(name)) throw invalid(`${what} parameter name at index ${index} is not a token`);
     const value = (params as Record<string, string>)[name];
-    if (typeof value !== 'string') {
-      throw new AuthError('ERR_INVALID_ARGUMENT', `${what} parameter "${name}" must be a string`);
-    }
-    const lower = name.toLowerCase();
-    if (lower !== name) mixedCase = true;
-    out += index === 0 ? ' ' : ', ';
-    if (tokenParams?.includes(lower)) {
-      assertHeaderSafe(value, `${what} parameter "${name}"`);
-      if (!isTokenString(value)) {
-        throw new AuthError('ERR_INVALID_ARGUMENT', `${what} parameter "${name}" must be a token`);
-      }
-      out += `${name}=${value}`;
-    } else {
-      out += `${name}=${quoteString(value)}`;
-    }
-  }
+    const where = `${what} parameter "${name}"`;
+    if (typeof value !== 'string') throw invalid(`${where} must be a string`);
+    if (!options?.tokenParams?.includes(lowerNames[index] as string)) return `${name}=${quoteString(value)}`;
+    assertHeaderSafe(value, where);
+    if (!isTokenString(value)) throw invalid(`${where} must be a token`);
+    return `${name}=${value}`;
+  });
   // Names are case-insensitive (RFC 9110 §11.2) and may occur once: `Realm` and
   // `realm` together would make a header every strict parser, ours too, rejects.
-  if (mixedCase && new Set(names.map((name) => name.toLowerCase())).size !== names.length) {
-    throw new AuthError('ERR_INVALID_ARGUMENT', `${what} has two parameters whose names differ only in case`);
+  if (new Set(lowerNames).size !== names.length) {
+    throw invalid(`${what} has two parameters whose names differ only in case`);
   }
-  return out;
+  return parts.length > 0 ? `${scheme} ${parts.join(', ')}` : scheme;
 }
 
 /**

@@ -5,6 +5,18 @@
 // this many bytes cancelling (and losing the connection) is cheaper.
 const DRAIN_LIMIT = 64 * 1024;
 
+// What `new Request(request, init)` would copy from `request` besides method, headers and body.
+const REQUEST_OPTIONS = [
+  'cache',
+  'credentials',
+  'integrity',
+  'keepalive',
+  'mode',
+  'referrer',
+  'referrerPolicy',
+  'signal',
+] as const satisfies readonly (keyof Request & keyof RequestInit)[];
+
 /**
  * Drain or cancel the body of a fetch `Response` the caller will never see,
  * so no connection leaks: an adapter's `Transport.discard`.
@@ -16,24 +28,16 @@ const DRAIN_LIMIT = 64 * 1024;
  * ```
  */
 export async function discardResponseBody(response: Response): Promise<void> {
-  const body = response.body;
-  if (body === null || response.bodyUsed) return;
-  const reader = body.getReader();
+  const reader = response.bodyUsed ? undefined : response.body?.getReader();
   try {
-    let seen = 0;
-    for (;;) {
+    for (let seen = 0; reader && seen <= DRAIN_LIMIT; ) {
       const { done, value } = await reader.read();
       if (done) return;
       seen += value.byteLength;
-      if (seen > DRAIN_LIMIT) {
-        await reader.cancel();
-        return;
-      }
     }
+    await reader?.cancel();
   } catch {
     // A body that fails while being thrown away changes nothing for the caller.
-  } finally {
-    reader.releaseLock();
   }
 }
 
@@ -64,14 +68,5 @@ export function redirectsAreOpaque(): boolean {
  * ```
  */
 export function requestInitOf(request: Request): RequestInit {
-  return {
-    cache: request.cache,
-    credentials: request.credentials,
-    integrity: request.integrity,
-    keepalive: request.keepalive,
-    mode: request.mode,
-    referrer: request.referrer,
-    referrerPolicy: request.referrerPolicy,
-    signal: request.signal,
-  };
+  return Object.fromEntries(REQUEST_OPTIONS.map((name) => [name, request[name]]));
 }
