@@ -91,6 +91,8 @@ export interface Answerable {
 
 const UPPER = /[A-Z]/;
 const NOT_ASCII = /[\u0080-\uffff]/;
+// Anything but printable ASCII, space and HTAB, or a quote or backslash (RFC 9110 §5.6.4 qdtext, less obs-text).
+const NOT_PLAIN = /[^\t !#-[\]-~]/;
 const BEYOND_OCTET = /[\u0100-\uffff]/;
 const utf8 = new TextEncoder();
 
@@ -196,9 +198,6 @@ export function buildDigest(input: DigestAuthorizationInput, hashHex: HashHex): 
   checkString(uri, 'uri');
   checkString(username, 'username');
   checkString(password, 'password');
-  if (hasLineBreakOrNul(username + password)) {
-    throw new AuthError('ERR_INVALID_CREDENTIALS', 'The username or password holds a CR, LF or NUL');
-  }
   const params = challengeParams(input.challenge);
   const { algorithm, qop } = answerable(params, input.qop ?? 'auth', true);
   const realm = params.realm as string;
@@ -208,6 +207,22 @@ export function buildDigest(input: DigestAuthorizationInput, hashHex: HashHex): 
     throw new AuthError('ERR_INVALID_ARGUMENT', 'This challenge needs a cnonce');
   }
   const nc = nonceCount(input.nc);
+  const { opaque } = params;
+
+  // Nearly every value is printable ASCII without a quote or backslash: then
+  // one test per value stands for every check below (no CR, LF or NUL, no
+  // UTF-8 to encode, nothing to escape).
+  let plain = true;
+  for (const value of [username, password, realm, nonce, method, uri, cnonce ?? '', opaque ?? '']) {
+    if (NOT_PLAIN.test(value)) {
+      plain = false;
+      break;
+    }
+  }
+  if (!plain && hasLineBreakOrNul(username + password)) {
+    throw new AuthError('ERR_INVALID_CREDENTIALS', 'The username or password holds a CR, LF or NUL');
+  }
+  const quote = plain ? (value: string): string => `"${value}"` : quoteString;
 
   // Every hash input is built as octets, one character each. Header-borne
   // values (realm, nonce, uri) already are: Fetch's Headers reads each octet
@@ -215,7 +230,7 @@ export function buildDigest(input: DigestAuthorizationInput, hashHex: HashHex): 
   // the very octets it sent; one with a character above U+00FF cannot have
   // come from a header and is taken as UTF-8, as are the user's username and
   // password. All ASCII (nearly always), the text is hashed as it is.
-  const ascii = !NOT_ASCII.test(username + password + realm + nonce + method + uri + (cnonce ?? ''));
+  const ascii = plain || !NOT_ASCII.test(username + password + realm + nonce + method + uri + (cnonce ?? ''));
   const octets = (value: string, fromUser: boolean): string =>
     ascii || !NOT_ASCII.test(value) || !(fromUser || BEYOND_OCTET.test(value)) ? value : utf8Octets(value);
   const user = octets(username, true);
@@ -241,25 +256,25 @@ export function buildDigest(input: DigestAuthorizationInput, hashHex: HashHex): 
   const userhash = input.userhash ?? params.userhash?.trim().toLowerCase() === 'true';
 
   // Built here rather than by formatCredentials: the names are ours and
-  // known. Every quoted value still goes through quoteString (a CR, LF or
-  // NUL is ERR_HEADER_INJECTION); algorithm, qop and nc are tokens (RFC 7616
+  // known. Every quoted value is plain (see above) or goes through
+  // quoteString (a CR, LF or NUL is ERR_HEADER_INJECTION); algorithm, qop and nc are tokens (RFC 7616
   // §3.4), userhash is "true", username* an RFC 8187 ext-value of tchar only.
   // RFC 7616 §3.4.4: userhash; §3.4 username*: a name a quoted-string cannot carry.
   let header = 'Digest username';
   if (userhash) {
     header += `="${H(`${user}:${realmOctets}`)}"`;
-  } else if (isPlainAscii(username)) {
-    header += `=${quoteString(username)}`;
+  } else if (plain || isPlainAscii(username)) {
+    header += `=${quote(username)}`;
   } else {
     header += `*=${extValue(username)}`;
   }
-  header += `, realm=${quoteString(realm)}, nonce=${quoteString(nonce)}, uri=${quoteString(uri)}`;
+  header += `, realm=${quote(realm)}, nonce=${quote(nonce)}, uri=${quote(uri)}`;
   if (params.algorithm !== undefined) header += `, algorithm=${params.algorithm.trim()}`;
   header += `, response="${response}"`;
-  if (params.opaque !== undefined) header += `, opaque=${quoteString(params.opaque)}`;
+  if (opaque !== undefined) header += `, opaque=${quote(opaque)}`;
   if (qop !== undefined) header += `, qop=${qop}, nc=${nc}`;
   // RFC 2617 sends cnonce only with a qop, but a -sess A1 cannot be checked without it.
-  if (qop !== undefined || algorithm.session) header += `, cnonce=${quoteString(cnonce as string)}`;
+  if (qop !== undefined || algorithm.session) header += `, cnonce=${quote(cnonce as string)}`;
   if (userhash) header += ', userhash=true';
 
   // RFC 7616 §3.5: rspauth is the response with an empty method. For qop
