@@ -37,6 +37,19 @@ const routes: Record<string, RouteOptions> = {
   '/rspauth': { ...digest, realm: 'rsp', algorithms: ['SHA-512-256'], qop: ['auth'], authInfo: true },
   '/bad-rspauth': { ...digest, realm: 'bad', algorithms: ['SHA-256'], qop: ['auth'], authInfo: true, badRspauth: true },
   '/unknown': { ...digest, challenges: ['Digest realm="r", nonce="{nonce}", algorithm=SHA3-256, qop="auth"'] },
+  '/no-nonce': { ...digest, challenges: ['Digest realm="r", algorithm=SHA-256, qop="auth"'] },
+  '/unknown-qop': {
+    ...digest,
+    challenges: ['Digest realm="r", nonce="{nonce}", algorithm=SHA-256, qop="auth-conf, x"'],
+  },
+  '/garbage': { ...digest, challenges: ['Digest realm="r, nonce={nonce} qop=auth'] },
+  '/unknown-and-md5': {
+    ...digest,
+    challenges: [
+      'Digest realm="r", nonce="{nonce}", algorithm=SHA3-256, qop="auth", opaque="{opaque}"',
+      'Digest realm="r", nonce="{nonce}", algorithm=MD5, qop="auth", opaque="{opaque}"',
+    ],
+  },
   '/rfc7616': {
     ...digest,
     realm: 'http-auth@example.org',
@@ -161,6 +174,24 @@ describe('DigestAuth over the wire (test server, adapter-fetch)', () => {
     const response = await client()(`${server.url}/unknown`);
     expect(await status(response)).toBe(401);
     expect(authErrorOf(response)?.code).toBe('ERR_UNSUPPORTED_ALGORITHM');
+  });
+
+  it.each([
+    ['/no-nonce', 'ERR_INVALID_CHALLENGE'],
+    ['/unknown-qop', 'ERR_UNSUPPORTED_QOP'],
+    ['/garbage', 'ERR_CHALLENGE_SYNTAX'],
+  ])('returns the 401 of %s unanswered, with %s', async (path, code) => {
+    const before = server.stats(path).requests;
+    const response = await client()(`${server.url}${path}`);
+    expect(await status(response)).toBe(401);
+    expect(authErrorOf(response)?.code).toBe(code);
+    // Nothing was sent with credentials it could not compute.
+    expect(server.stats(path).requests - before).toBe(1);
+  });
+
+  it('skips an unknown algorithm and answers the MD5 challenge beside it', async () => {
+    expect(await status(await client()(`${server.url}/unknown-and-md5`))).toBe(200);
+    expect(lastAnswer('/unknown-and-md5').algorithm).toBe('MD5');
   });
 
   it('returns the 401 after exactly one answer when the password is wrong', async () => {
