@@ -234,13 +234,11 @@ function rotrLow(high: number, low: number, n: number): number {
 }
 
 const schedule512 = new Int32Array(160);
-const state512 = new Int32Array(16);
 
 /** FIPS 180-4 §6.4.2 over the `count` words of `words` into `h` (16 ints, [high, low] per word). */
 function compress512(h: Int32Array, k: Int32Array, count: number): void {
   const m = words;
   const W = schedule512;
-  const v = state512;
   for (let o = 0; o < count; o += 32) {
     for (let i = 0; i < 160; i += 2) {
       if (i < 32) {
@@ -262,24 +260,23 @@ function compress512(h: Int32Array, k: Int32Array, count: number): void {
         W[i + 1] = low;
       }
     }
-    v.set(h);
+    let ah = h[0] as number;
+    let al = h[1] as number;
+    let bh = h[2] as number;
+    let bl = h[3] as number;
+    let ch = h[4] as number;
+    let cl = h[5] as number;
+    let dh = h[6] as number;
+    let dl = h[7] as number;
+    let eh = h[8] as number;
+    let el = h[9] as number;
+    let fh = h[10] as number;
+    let fl = h[11] as number;
+    let gh = h[12] as number;
+    let gl = h[13] as number;
+    let hh = h[14] as number;
+    let hl = h[15] as number;
     for (let i = 0; i < 160; i += 2) {
-      const ah = v[0] as number;
-      const al = v[1] as number;
-      const bh = v[2] as number;
-      const bl = v[3] as number;
-      const ch = v[4] as number;
-      const cl = v[5] as number;
-      const dh = v[6] as number;
-      const dl = v[7] as number;
-      const eh = v[8] as number;
-      const el = v[9] as number;
-      const fh = v[10] as number;
-      const fl = v[11] as number;
-      const gh = v[12] as number;
-      const gl = v[13] as number;
-      const hh = v[14] as number;
-      const hl = v[15] as number;
       // T1 = h + Σ1(e) + Ch(e, f, g) + K[t] + W[t], Σ1 = ROTR14 ^ ROTR18 ^ ROTR41.
       const t1l =
         (hl >>> 0) +
@@ -302,15 +299,27 @@ function compress512(h: Int32Array, k: Int32Array, count: number): void {
         (rotrHigh(ah, al, 28) ^ rotrHigh(ah, al, 34) ^ rotrHigh(ah, al, 39)) +
         ((ah & bh) | (ch & (ah | bh))) +
         Math.floor(t2l / TWO_32);
-      const el2 = (dl >>> 0) + ((t1l | 0) >>> 0);
-      const al2 = ((t1l | 0) >>> 0) + ((t2l | 0) >>> 0);
       // h = g, g = f, f = e, e = d + T1, d = c, c = b, b = a, a = T1 + T2.
-      v.copyWithin(2, 0, 14);
-      v[8] = dh + t1h + Math.floor(el2 / TWO_32);
-      v[9] = el2;
-      v[0] = t1h + t2h + Math.floor(al2 / TWO_32);
-      v[1] = al2;
+      hh = gh;
+      hl = gl;
+      gh = fh;
+      gl = fl;
+      fh = eh;
+      fl = el;
+      const eLow = (dl >>> 0) + ((t1l | 0) >>> 0);
+      eh = (dh + t1h + Math.floor(eLow / TWO_32)) | 0;
+      el = eLow | 0;
+      dh = ch;
+      dl = cl;
+      ch = bh;
+      cl = bl;
+      bh = ah;
+      bl = al;
+      const aLow = ((t1l | 0) >>> 0) + ((t2l | 0) >>> 0);
+      ah = (t1h + t2h + Math.floor(aLow / TWO_32)) | 0;
+      al = aLow | 0;
     }
+    const v = [ah, al, bh, bl, ch, cl, dh, dl, eh, el, fh, fl, gh, gl, hh, hl];
     for (let i = 0; i < 16; i += 2) {
       const low = ((h[i + 1] as number) >>> 0) + ((v[i + 1] as number) >>> 0);
       h[i] = (h[i] as number) + (v[i] as number) + Math.floor(low / TWO_32);
