@@ -362,6 +362,41 @@ describe('DigestAuth concurrency and bounds', () => {
     expect(await bare('http://o1.test/')).toBe(false);
   });
 
+  it('answers up front only in the space whose domain covers the request (RFC 7616 §3.3)', async () => {
+    const one = new FakeDigestServer({ qop: 'auth', realm: 'one', domain: '/one/' });
+    const two = new FakeDigestServer({ qop: 'auth', realm: 'two', domain: '/two/ http://other.test/two/' });
+    const route: Parameters<typeof drive>[2] = (request) =>
+      (new URL(request.url).pathname.startsWith('/one/') ? one : two).handle(request);
+    const auth = digest();
+    const statuses = async (url: string) => (await drive(auth, get(url), route)).map((leg) => leg.response.status);
+    expect(await statuses('http://a.test/one/a')).toEqual([401, 200]);
+    // Space "one" names only /one/: /two/ is not guessed at.
+    const toTwo = await drive(auth, get('http://a.test/two/b'), route);
+    expect(toTwo.map((leg) => leg.response.status)).toEqual([401, 200]);
+    expect(toTwo[0]?.request.headers.has('authorization')).toBe(false);
+    const up = async (url: string) => sentParams((await drive(auth, get(url), route))[0]?.request.headers as Headers);
+    expect((await up('http://a.test/one/c'))?.realm).toBe('one');
+    expect((await up('http://a.test/two/d'))?.realm).toBe('two');
+    expect((await up('http://a.test/one/e'))?.realm).toBe('one');
+    // Outside every domain, and on the other origin the domain names, nothing goes up front.
+    expect(await up('http://a.test/elsewhere')).toBeUndefined();
+    expect(await up('http://other.test/two/x')).toBeUndefined();
+    expect([...one.failures, ...two.failures].filter((why) => why !== 'none')).toEqual([]);
+  });
+
+  it('a domain that names nothing on this origin leaves the space the whole origin', async () => {
+    for (const domain of ['', '  ', 'http://other.test/ https://a.test/', 'http://[bad']) {
+      const server = new FakeDigestServer({ qop: 'auth', domain });
+      const auth = digest();
+      await drive(auth, get('http://a.test/x/y'), server.handle);
+      const legs = await drive(auth, get('http://a.test/anywhere'), server.handle);
+      expect(
+        legs.map((leg) => leg.response.status),
+        domain,
+      ).toEqual([200]);
+    }
+  });
+
   it('keeps a space per realm and answers in the one the origin used last', async () => {
     const s1 = new FakeDigestServer({ qop: 'auth', realm: 'one' });
     const s2 = new FakeDigestServer({ qop: 'auth', realm: 'two' });

@@ -157,6 +157,31 @@ export class DigestAuth extends AuthBase {
     return new URL(request.url).origin;
   }
 
+  /**
+   * The URL prefixes a challenge's `domain` puts in its protection space
+   * (RFC 7616 §3.3), on the request's own origin only: a server's word never
+   * sends our credentials to another origin. `undefined`, the whole origin,
+   * when the challenge names none there.
+   */
+  protected protectionSpaceDomain(
+    request: AuthRequest,
+    params: Readonly<Record<string, string>>,
+  ): readonly string[] | undefined {
+    const { origin } = new URL(request.url);
+    const prefixes: string[] = [];
+    for (const uri of params.domain?.split(/[ \t]+/) ?? []) {
+      if (uri === '') continue;
+      try {
+        // An abs_path is relative to the server's root URL.
+        const url = new URL(uri, `${origin}/`);
+        if (url.origin === origin) prefixes.push(url.href);
+      } catch {
+        // Not a URI: it names no part of the space.
+      }
+    }
+    return prefixes.length > 0 ? prefixes : undefined;
+  }
+
   /** The digest `uri`: the request-target (RFC 7616 §3.4), origin-form unless the request says otherwise. */
   protected digestUri(request: AuthRequest): string {
     if (request.target !== undefined) return request.target;
@@ -169,7 +194,7 @@ export class DigestAuth extends AuthBase {
     const origin = this.protectionSpaceOrigin(request);
     let sent: Sent | undefined;
 
-    const remembered = this.#preemptive ? this.#spaces.current(origin) : undefined;
+    const remembered = this.#preemptive ? this.#spaces.current(origin, new URL(request.url).href) : undefined;
     if (remembered !== undefined) {
       try {
         sent = await this.#answer(request, remembered, remembered.params, true);
@@ -206,7 +231,7 @@ export class DigestAuth extends AuthBase {
       // A refused preemptive answer (the server forgot our nonce) does not
       // count: that challenge gets its one answer.
       answeredChallenge = true;
-      const space = this.#spaces.adopt(origin, selected.params);
+      const space = this.#spaces.adopt(origin, selected.params, this.protectionSpaceDomain(request, selected.params));
       sent = await this.#answer(request, space, selected.params, false);
       if (sent === undefined) return;
     }

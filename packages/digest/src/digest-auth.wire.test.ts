@@ -42,6 +42,16 @@ const routes: Record<string, RouteOptions> = {
     ...digest,
     challenges: ['Digest realm="r", nonce="{nonce}", algorithm=SHA-256, qop="auth-conf, x"'],
   },
+  '/one/x': {
+    ...digest,
+    realm: 'one',
+    challenges: ['Digest realm="one", domain="/one/", nonce="{nonce}", qop="auth", opaque="{opaque}"'],
+  },
+  '/two/y': {
+    ...digest,
+    realm: 'two',
+    challenges: ['Digest realm="two", domain="/two/", nonce="{nonce}", qop="auth", opaque="{opaque}"'],
+  },
   '/garbage': { ...digest, challenges: ['Digest realm="r, nonce={nonce} qop=auth'] },
   '/unknown-and-md5': {
     ...digest,
@@ -192,6 +202,15 @@ describe('DigestAuth over the wire (test server, adapter-fetch)', () => {
   it('skips an unknown algorithm and answers the MD5 challenge beside it', async () => {
     expect(await status(await client()(`${server.url}/unknown-and-md5`))).toBe(200);
     expect(lastAnswer('/unknown-and-md5').algorithm).toBe('MD5');
+  });
+
+  it('two realms on one origin, each with its domain: after one 401 each, every request goes up front in the right one', async () => {
+    const authFetch = client();
+    const paths = ['/one/x', '/two/y', '/one/x', '/two/y', '/one/x', '/two/y'];
+    const seen = () => server.stats('/one/x').requests + server.stats('/two/y').requests;
+    const before = seen();
+    for (const path of paths) expect(await status(await authFetch(`${server.url}${path}`))).toBe(200);
+    expect(seen() - before).toBe(paths.length + 2);
   });
 
   it('returns the 401 after exactly one answer when the password is wrong', async () => {

@@ -14,12 +14,32 @@ export class ProtectionSpace {
   readonly realm: string;
   /** The parameters of the challenge last answered in this space (its nonce is the current one). */
   params: Readonly<Record<string, string>>;
+  /** RFC 7616 §3.3 `domain`: the absolute URL prefixes of the space; `undefined` for the whole origin. */
+  domain: readonly string[] | undefined;
   readonly #counts = new Map<string, number>();
 
-  constructor(origin: string, realm: string, params: Readonly<Record<string, string>>) {
+  constructor(
+    origin: string,
+    realm: string,
+    params: Readonly<Record<string, string>>,
+    domain: readonly string[] | undefined,
+  ) {
     this.origin = origin;
     this.realm = realm;
     this.params = params;
+    this.domain = domain;
+  }
+
+  /**
+   * How closely the space covers the absolute URL `url`: the length of its
+   * longest domain prefix of `url`, 0 for a space that is the whole origin,
+   * -1 when `url` is outside it.
+   */
+  covers(url: string): number {
+    if (this.domain === undefined) return 0;
+    let longest = -1;
+    for (const prefix of this.domain) if (prefix.length > longest && url.startsWith(prefix)) longest = prefix.length;
+    return longest;
   }
 
   /** The nonce preemptive answers use. */
@@ -51,14 +71,12 @@ export class ProtectionSpace {
 }
 
 /**
- * Protection spaces by origin and realm, least recently used first out, with
- * the space each origin used last (the one a new request is answered in up
- * front).
+ * Protection spaces by origin and realm, least recently used first out.
  */
 export class ProtectionSpaces {
   readonly #max: number;
+  // In least recently used order, so a later space is a more recent one.
   readonly #spaces = new Map<string, ProtectionSpace>();
-  readonly #lastUsed = new Map<string, ProtectionSpace>();
 
   constructor(max: number) {
     this.#max = max;
@@ -69,28 +87,46 @@ export class ProtectionSpaces {
     return this.#spaces.size;
   }
 
-  /** The space `origin` used last, if still remembered. */
-  current(origin: string): ProtectionSpace | undefined {
-    const space = this.#lastUsed.get(origin);
-    if (space !== undefined) this.#touch(space);
-    return space;
+  /**
+   * The space to answer a request to `url` on `origin` in up front: the one
+   * whose `domain` covers `url` most closely, else the most recently used one
+   * that is the whole origin. A space whose domain leaves `url` out is not
+   * guessed at (RFC 7616 §3.3).
+   */
+  current(origin: string, url: string): ProtectionSpace | undefined {
+    let best: ProtectionSpace | undefined;
+    let closest = -1;
+    for (const space of this.#spaces.values()) {
+      if (space.origin !== origin) continue;
+      const coverage = space.covers(url);
+      // Ties go to the later, more recently used space.
+      if (coverage >= 0 && coverage >= closest) {
+        best = space;
+        closest = coverage;
+      }
+    }
+    if (best !== undefined) this.#touch(best);
+    return best;
   }
 
   /**
    * The space a challenge opens or renews: created or updated with the
-   * challenge's parameters and nonce, and made the origin's current one.
+   * challenge's parameters, nonce and domain, and made the most recent one.
    */
-  adopt(origin: string, params: Readonly<Record<string, string>>): ProtectionSpace {
+  adopt(
+    origin: string,
+    params: Readonly<Record<string, string>>,
+    domain: readonly string[] | undefined,
+  ): ProtectionSpace {
     const realm = params.realm ?? '';
-    const key = spaceKey(origin, realm);
-    let space = this.#spaces.get(key);
+    let space = this.#spaces.get(spaceKey(origin, realm));
     if (space === undefined) {
-      space = new ProtectionSpace(origin, realm, params);
+      space = new ProtectionSpace(origin, realm, params, domain);
     } else {
       space.useNonce(params.nonce ?? '', params);
+      space.domain = domain;
     }
     this.#touch(space);
-    this.#lastUsed.set(origin, space);
     return space;
   }
 
@@ -98,7 +134,6 @@ export class ProtectionSpaces {
   forget(space: ProtectionSpace): void {
     const key = spaceKey(space.origin, space.realm);
     if (this.#spaces.get(key) === space) this.#spaces.delete(key);
-    if (this.#lastUsed.get(space.origin) === space) this.#lastUsed.delete(space.origin);
   }
 
   #touch(space: ProtectionSpace): void {
@@ -106,8 +141,7 @@ export class ProtectionSpaces {
     this.#spaces.delete(key);
     this.#spaces.set(key, space);
     while (this.#spaces.size > this.#max) {
-      const oldest = this.#spaces.values().next().value as ProtectionSpace;
-      this.forget(oldest);
+      this.forget(this.#spaces.values().next().value as ProtectionSpace);
     }
   }
 }

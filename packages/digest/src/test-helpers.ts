@@ -60,6 +60,8 @@ export interface ServerOptions {
   /** Reject the nonce of these many successful answers as stale. */
   staleAfter?: number;
   userhash?: boolean;
+  /** A `domain` to send (RFC 7616 §3.3). */
+  domain?: string;
 }
 
 /** A strict little Digest server: nonces it issued, nc never reused per nonce, the response checked. */
@@ -91,6 +93,7 @@ export class FakeDigestServer {
     if (o.algorithm !== undefined) value += `, algorithm=${o.algorithm}`;
     if (o.qop !== undefined) value += `, qop="${o.qop}"`;
     if (o.userhash) value += ', userhash=true';
+    if (o.domain !== undefined) value += `, domain="${o.domain}"`;
     if (stale) value += ', stale=true';
     return value;
   }

@@ -73,6 +73,11 @@ export class ProxyDigestAuth extends DigestAuth {
     return 'proxy';
   }
 
+  /** RFC 7616 §3.3: `domain` means nothing in Proxy-Authenticate; the proxy is one protection space. */
+  protected override protectionSpaceDomain(): undefined {
+    return undefined;
+  }
+
   /** RFC 9112 §3.2.2: through a proxy, the request-target is absolute-form (authority-form for CONNECT). */
   protected override digestUri(request: AuthRequest): string {
     if (request.target !== undefined) return request.target;
