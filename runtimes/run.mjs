@@ -145,6 +145,18 @@ async function main() {
           }),
       ],
       ['bun', () => runNodeLike({ runtime: 'Bun', command: bin('bun'), args: [], cwd: project, env: smokeEnv })],
+      [
+        // The browser build on JavaScriptCore (Safari's engine): @authbelt/digest's own JS hashes off V8.
+        'bun-browser-build',
+        () =>
+          runNodeLike({
+            runtime: 'Bun, browser build',
+            command: bin('bun'),
+            args: ['--conditions=browser'],
+            cwd: project,
+            env: { ...smokeEnv, SMOKE_EXPECTED_HASH: 'js' },
+          }),
+      ],
       ['chromium', () => runChromium({ cwd: project, testServer, credentials, serverMissing })],
       ['workerd', () => runWorkerd({ cwd: project, testServer, credentials, serverMissing })],
       [
