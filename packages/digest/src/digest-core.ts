@@ -145,7 +145,7 @@ export function answerable(
  * offered, else the other known one; `ERR_UNSUPPORTED_QOP` when the challenge
  * offers only qops we do not know or cannot use.
  */
-export function chooseQop(
+function chooseQop(
   value: string | undefined,
   preferred: DigestQop,
   authIntPossible: boolean,
