@@ -145,11 +145,7 @@ export function answerable(
  * offered, else the other known one; `ERR_UNSUPPORTED_QOP` when the challenge
  * offers only qops we do not know or cannot use.
  */
-function chooseQop(
-  value: string | undefined,
-  preferred: DigestQop,
-  authIntPossible: boolean,
-): DigestQop | undefined {
+function chooseQop(value: string | undefined, preferred: DigestQop, authIntPossible: boolean): DigestQop | undefined {
   // The common case, without splitting.
   if (value === undefined || value === 'auth') return value;
   const offered = value
