@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // pnpm test:runtimes: pack every published package, install the tarballs in a
 // scratch project with npm (no workspace links), and run one smoke suite
-// under Node 20/22/24, Deno, Bun, Chromium and workerd, plus TypeScript's
+// under Node 20/22/24, Deno, Bun, Chromium, Firefox and workerd, plus TypeScript's
 // node16 and bundler resolution. Prints the table and writes RESULTS.md.
 //
 //   node runtimes/run.mjs [--no-build] [--keep] [--only=node20,deno,...]
@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, pack, publishedPackages, scratchProject, THIRD_PARTY } from './lib/prepare.mjs';
 import { failed, renderMarkdown } from './lib/report.mjs';
-import { runChromium, runNodeLike, runTypes, runWorkerd } from './lib/runners.mjs';
+import { runChromium, runFirefox, runNodeLike, runTypes, runWorkerd } from './lib/runners.mjs';
 
 const runtimesDir = dirname(fileURLToPath(import.meta.url));
 const root = join(runtimesDir, '..');
@@ -89,6 +89,14 @@ async function main() {
             // rspauth in Authentication-Info: the client checks it (the browser only if it is exposed).
             authInfo: true,
           },
+          // qop=auth-int only: the answer hashes the body, which the server echoes.
+          '/digest-int': {
+            auth: 'digest',
+            realm: 'runtimes-int',
+            users: { [credentials.username]: credentials.password },
+            algorithms: ['SHA-256'],
+            qop: ['auth-int'],
+          },
         },
       });
       log(`test server at ${testServer.url}`);
@@ -158,6 +166,8 @@ async function main() {
           }),
       ],
       ['chromium', () => runChromium({ cwd: project, testServer, credentials, serverMissing })],
+      // SpiderMonkey: the browser build's own hashes on Firefox's engine.
+      ['firefox', () => runFirefox({ cwd: project, testServer, credentials, serverMissing })],
       ['workerd', () => runWorkerd({ cwd: project, testServer, credentials, serverMissing })],
       [
         'tsc-node16',

@@ -14,6 +14,8 @@ export const COLUMNS = [
   'live Digest (fetch)',
   'live Basic (ky)',
   'live Digest (ky)',
+  'live auth-int POST (fetch)',
+  'live auth-int POST (ky)',
 ];
 
 function cell(result, column) {

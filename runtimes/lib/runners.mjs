@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCorsProxy } from './cors-proxy.mjs';
 import { exec, tail } from './exec.mjs';
@@ -104,11 +106,82 @@ const CHROMIUM_ARGS = [
 ];
 
 /**
- * Chromium: a page served from one loopback port runs the bundled suite and
- * calls the test server through a CORS proxy on another port (a real
- * cross-origin API: preflights, exposed headers).
+ * The browser rows' page: served from one loopback port, it runs the bundled
+ * suite and calls the test server through a CORS proxy on another port (a
+ * real cross-origin API: preflights, exposed headers). The page also posts
+ * its outcome (and any uncaught error) to /report, for a browser driven
+ * without a protocol (Firefox).
  */
-export async function runChromium({ cwd, testServer, credentials, serverMissing }) {
+async function servePage({ cwd, testServer, credentials, serverMissing }) {
+  const script = await readFile(
+    await bundle({ cwd, entry: 'entry-browser.mjs', outfile: 'bundle-browser.js', platform: 'browser' }),
+    'utf8',
+  );
+  let reported;
+  const report = new Promise((resolve) => {
+    reported = resolve;
+  });
+  const reporter = `const errors = [];
+addEventListener('error', (e) => errors.push(String(e.message)));
+addEventListener('unhandledrejection', (e) => errors.push(String(e.reason?.stack ?? e.reason)));
+while (globalThis.smokeDone === undefined) await new Promise((r) => setTimeout(r, 50));
+const outcome = await globalThis.smokeDone;
+await fetch('/report', { method: 'POST', body: JSON.stringify({ ...outcome, pageErrors: errors }) });`;
+  const page = createServer((req, res) => {
+    if (req.url === '/report' && req.method === 'POST') {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        res.writeHead(204);
+        res.end();
+        try {
+          reported(JSON.parse(body));
+        } catch (error) {
+          reported({ error: `the page's report is not JSON: ${error.message}` });
+        }
+      });
+    } else if (req.url === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+    } else if (req.url.startsWith('/smoke.js')) {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+      res.end(script);
+    } else if (req.url === '/' || req.url.startsWith('/?')) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        '<!doctype html><meta charset="utf-8"><title>authbelt smoke</title>' +
+          `<script type="module" src="/smoke.js"></script><script type="module">${reporter}</script>`,
+      );
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise((resolve) => page.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${page.address().port}`;
+  const proxy =
+    testServer === undefined ? undefined : await startCorsProxy({ target: testServer.url, allowedOrigin: origin });
+  const query = new URLSearchParams({ username: credentials.username, password: credentials.password });
+  if (proxy !== undefined) query.set('server', proxy.url);
+  else if (serverMissing !== undefined) query.set('serverMissing', serverMissing);
+  return {
+    url: `${origin}/?${query}`,
+    report,
+    proxyNotes: () =>
+      proxy === undefined ? [] : [`CORS proxy: ${proxy.stats.preflights} preflights, ${proxy.stats.requests} requests`],
+    async close() {
+      await proxy?.close();
+      page.closeAllConnections?.();
+      await new Promise((resolve) => page.close(resolve));
+    },
+  };
+}
+
+/** Chromium, driven by playwright-core, on the page of servePage. */
+export async function runChromium(options) {
   const runtime = 'Chromium';
   if (!existsSync(CHROMIUM)) {
     return { runtime, cannotStart: `${CHROMIUM} not found: apt-get install -y --no-install-recommends chromium` };
@@ -119,38 +192,12 @@ export async function runChromium({ cwd, testServer, credentials, serverMissing 
   } catch (error) {
     return { runtime, cannotStart: `playwright-core did not load: ${error.message}` };
   }
-  let script;
+  let page;
   try {
-    script = await readFile(
-      await bundle({ cwd, entry: 'entry-browser.mjs', outfile: 'bundle-browser.js', platform: 'browser' }),
-      'utf8',
-    );
+    page = await servePage(options);
   } catch (error) {
     return { runtime, results: bundleFailure(error) };
   }
-
-  const page = createServer((req, res) => {
-    if (req.url === '/favicon.ico') {
-      res.writeHead(204);
-      res.end();
-    } else if (req.url.startsWith('/smoke.js')) {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
-      res.end(script);
-    } else if (req.url === '/' || req.url.startsWith('/?')) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(
-        '<!doctype html><meta charset="utf-8"><title>authbelt smoke</title><script type="module" src="/smoke.js"></script>',
-      );
-    } else {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  await new Promise((resolve) => page.listen(0, '127.0.0.1', resolve));
-  const pageOrigin = `http://127.0.0.1:${page.address().port}`;
-  const proxy =
-    testServer === undefined ? undefined : await startCorsProxy({ target: testServer.url, allowedOrigin: pageOrigin });
-
   let browser;
   try {
     try {
@@ -165,30 +212,105 @@ export async function runChromium({ cwd, testServer, credentials, serverMissing 
     tab.on('console', (message) => {
       if (message.type() === 'error' && !/status of 401/.test(message.text())) consoleErrors.push(message.text());
     });
-    const query = new URLSearchParams({ username: credentials.username, password: credentials.password });
-    if (proxy !== undefined) query.set('server', proxy.url);
-    else if (serverMissing !== undefined) query.set('serverMissing', serverMissing);
-    await tab.goto(`${pageOrigin}/?${query}`);
-    await tab.waitForFunction(() => globalThis.smokeDone !== undefined, undefined, { timeout: 30_000 });
-    const outcome = await deadline(
-      tab.evaluate(() => globalThis.smokeDone),
-      120_000,
-      'the page',
-    );
+    await tab.goto(page.url);
+    const outcome = await deadline(page.report, 120_000, 'the page');
     if (outcome.error !== undefined) return { runtime, cannotStart: `the page threw: ${outcome.error}` };
-    const version = `Chromium ${browser.version()}`;
-    const notes = [];
-    if (proxy !== undefined)
-      notes.push(`CORS proxy: ${proxy.stats.preflights} preflights, ${proxy.stats.requests} requests`);
+    const notes = page.proxyNotes();
     if (consoleErrors.length > 0) notes.push(`console: ${consoleErrors.join(' | ')}`);
-    return { runtime, version, results: outcome.results, notes };
+    return { runtime, version: `Chromium ${browser.version()}`, results: outcome.results, notes };
   } catch (error) {
     return { runtime, cannotStart: `chromium run failed: ${error.message.split('\n')[0]}` };
   } finally {
     await browser?.close();
-    await proxy?.close();
-    page.closeAllConnections?.();
-    await new Promise((resolve) => page.close(resolve));
+    await page.close();
+  }
+}
+
+const FIREFOX = '/usr/bin/firefox-esr';
+// A fresh profile: nothing leaves the machine (every proxied scheme goes to a
+// closed loopback port, loopback itself is direct), no updates, telemetry,
+// first-run pages or default-browser check.
+const FIREFOX_PREFS = {
+  'network.proxy.type': 1,
+  'network.proxy.http': '127.0.0.1',
+  'network.proxy.http_port': 9,
+  'network.proxy.ssl': '127.0.0.1',
+  'network.proxy.ssl_port': 9,
+  'network.proxy.no_proxies_on': '127.0.0.1',
+  'network.dns.disablePrefetch': true,
+  'network.prefetch-next': false,
+  'app.update.enabled': false,
+  'app.normandy.enabled': false,
+  'browser.safebrowsing.malware.enabled': false,
+  'browser.safebrowsing.phishing.enabled': false,
+  'browser.shell.checkDefaultBrowser': false,
+  'browser.startup.homepage_override.mstone': 'ignore',
+  'datareporting.policy.dataSubmissionEnabled': false,
+  'datareporting.healthreport.uploadEnabled': false,
+  'toolkit.telemetry.enabled': false,
+  'extensions.update.enabled': false,
+  'services.settings.server': 'http://127.0.0.1:9/',
+};
+
+/**
+ * Firefox (Debian's ESR, headless, SpiderMonkey) on the page of servePage:
+ * started with the page's URL in a scratch profile, it posts its outcome
+ * back; no WebDriver needed.
+ */
+export async function runFirefox(options) {
+  const runtime = 'Firefox';
+  if (!existsSync(FIREFOX)) {
+    return { runtime, cannotStart: `${FIREFOX} not found: apt-get install -y --no-install-recommends firefox-esr` };
+  }
+  let page;
+  try {
+    page = await servePage(options);
+  } catch (error) {
+    return { runtime, results: bundleFailure(error) };
+  }
+  const profile = await mkdtemp(join(tmpdir(), 'authbelt-firefox-'));
+  let firefox;
+  try {
+    const prefs = Object.entries(FIREFOX_PREFS).map(
+      ([name, value]) => `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});`,
+    );
+    await writeFile(join(profile, 'user.js'), `${prefs.join('\n')}\n`);
+    const version = (await exec(FIREFOX, ['--version'], { timeoutMs: 60_000 })).stdout.trim();
+    let output = '';
+    firefox = spawn(FIREFOX, ['--headless', '--no-remote', '--profile', profile, page.url], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // The content sandbox needs namespaces a container may not grant.
+      env: { ...process.env, MOZ_DISABLE_CONTENT_SANDBOX: '1' },
+    });
+    for (const stream of [firefox.stdout, firefox.stderr]) {
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk) => {
+        output = `${output}${chunk}`.slice(-4000);
+      });
+    }
+    const exited = new Promise((_, reject) => {
+      firefox.on('error', reject);
+      firefox.on('exit', (code, signal) =>
+        reject(new Error(`firefox exited (${signal ?? code}) before the page reported:\n${tail(output)}`)),
+      );
+    });
+    const outcome = await deadline(Promise.race([page.report, exited]), 120_000, 'the page');
+    if (outcome.error !== undefined) return { runtime, cannotStart: `the page threw: ${outcome.error}` };
+    const notes = page.proxyNotes();
+    if (outcome.pageErrors?.length > 0) notes.push(`page errors: ${outcome.pageErrors.join(' | ')}`);
+    return { runtime, version: version || outcome.version, results: outcome.results, notes };
+  } catch (error) {
+    return { runtime, cannotStart: `firefox run failed: ${error.message}` };
+  } finally {
+    if (firefox !== undefined && firefox.exitCode === null && firefox.signalCode === null) {
+      const gone = new Promise((resolve) => firefox.once('exit', resolve));
+      firefox.kill('SIGTERM');
+      const timer = setTimeout(() => firefox.kill('SIGKILL'), 10_000);
+      await gone;
+      clearTimeout(timer);
+    }
+    await page.close();
+    await rm(profile, { recursive: true, force: true });
   }
 }
 

@@ -1,4 +1,4 @@
-// Entry for Chromium: bundled by esbuild for the browser platform (so
+// Entry for the browsers (Chromium, Firefox): bundled by esbuild for the browser platform (so
 // @authbelt/digest resolves its `browser` build, with its own JavaScript hashes). The page
 // passes the cross-origin API's URL in its query; results land on window.
 import digestFile from 'authbelt:digest-file';

@@ -29,10 +29,11 @@ export function fetchBody(source: BodyInit | Request): FetchBody {
   // The bytes and content type fetch would send, encoded once by the platform.
   // A Request is read through a copy of its body, so its own stays unread and
   // its headers (already the caller's) add no content type.
+  // (Through clone(), not `body`, which Firefox's Request lacks.)
   const encode = async (): Promise<[Uint8Array, string | null]> => {
     if (encoded === undefined) {
-      const carrier = new Response(isRequest ? source.clone().body : source);
-      encoded = [new Uint8Array(await carrier.arrayBuffer()), carrier.headers.get('content-type')];
+      const carrier = isRequest ? source.clone() : new Response(source);
+      encoded = [new Uint8Array(await carrier.arrayBuffer()), isRequest ? null : carrier.headers.get('content-type')];
     }
     return encoded;
   };

@@ -26,6 +26,23 @@ class ChallengeTokenAuth extends AuthBase {
   }
 }
 
+/**
+ * Firefox's Request has no `body` property (it reads undefined): run `fn`
+ * with Node's Request made so, to check a Request's body is read through a
+ * copy and a GET gets none. (fetch itself reads its own internal body, not
+ * this getter.) The browser row of `pnpm test:runtimes` runs the same on a
+ * real Firefox.
+ */
+async function asInFirefox<T>(fn: () => Promise<T>): Promise<T> {
+  const own = Object.getOwnPropertyDescriptor(Request.prototype, 'body');
+  Object.defineProperty(Request.prototype, 'body', { configurable: true, get: () => undefined });
+  try {
+    return await fn();
+  } finally {
+    if (own) Object.defineProperty(Request.prototype, 'body', own);
+  }
+}
+
 const users = { Aladdin: 'open sesame' };
 let server: TestServer;
 let other: TestServer;
@@ -159,6 +176,22 @@ describe('bodies', () => {
     const response = await authFetch(new Request(`${server.url}/token`, { method: 'POST', body: 'from a Request' }));
     expect(response.status).toBe(200);
     expect(server.requests.map((r) => new TextDecoder().decode(r.body))).toEqual(['from a Request', 'from a Request']);
+  });
+
+  it('where Request has no body property (Firefox): replays a Request’s body, and sends a GET without one', async () => {
+    const authFetch = withAuth(fetch, new ChallengeTokenAuth());
+    await asInFirefox(async () => {
+      const post = await authFetch(new Request(`${server.url}/token`, { method: 'POST', body: 'from a Request' }));
+      expect(post.status).toBe(200);
+      const get = await authFetch(new Request(`${server.url}/token`));
+      expect(get.status).toBe(200);
+    });
+    expect(server.requests.map((r) => [r.method, new TextDecoder().decode(r.body)])).toEqual([
+      ['POST', 'from a Request'],
+      ['POST', 'from a Request'],
+      ['GET', ''],
+      ['GET', ''],
+    ]);
   });
 
   const stream = () =>

@@ -7,6 +7,7 @@ import {
   discardResponseBody,
   redirectsAreOpaque,
   requestInitOf,
+  requestMayHaveBody,
 } from '@authbelt/core';
 import { fetchBody, type LegInit } from './body.js';
 
@@ -63,7 +64,7 @@ export function withAuth(fetchFn: typeof fetch, auth: AuthBase, options: WithAut
       url,
       headers: new Headers(init?.headers ?? source?.headers),
     };
-    const bodySource = init?.body !== undefined ? init.body : source?.body && source;
+    const bodySource = init?.body !== undefined ? init.body : source && requestMayHaveBody(source) ? source : undefined;
     const body = bodySource == null ? undefined : fetchBody(bodySource);
     if (body) request.body = body;
     const redirect = init?.redirect ?? source?.redirect ?? 'follow';

@@ -6,6 +6,7 @@ import {
   discardResponseBody,
   redirectsAreOpaque,
   requestInitOf,
+  requestMayHaveBody,
 } from '@authbelt/core';
 import { RequestBody } from './request-body.js';
 
@@ -58,7 +59,7 @@ export function authFetch(auth: AuthBase, inner: FetchLike | undefined, options:
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return fetchFn(input, init);
 
     const request: AuthRequest = { method: source.method, url: url.href, headers: new Headers(source.headers) };
-    const body = source.body === null ? undefined : new RequestBody(source);
+    const body = requestMayHaveBody(source) ? new RequestBody(source) : undefined;
     if (body !== undefined) request.body = body;
     const followHere = redirects === 'authbelt' && source.redirect === 'follow';
 

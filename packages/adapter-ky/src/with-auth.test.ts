@@ -34,6 +34,23 @@ class SlowAuth extends AuthBase {
   }
 }
 
+/**
+ * Firefox's Request has no `body` property (it reads undefined): run `fn`
+ * with Node's Request made so, to check a Request's body is read through a
+ * copy and a GET gets none. (fetch itself reads its own internal body, not
+ * this getter.) The browser row of `pnpm test:runtimes` runs the same on a
+ * real Firefox.
+ */
+async function asInFirefox<T>(fn: () => Promise<T>): Promise<T> {
+  const own = Object.getOwnPropertyDescriptor(Request.prototype, 'body');
+  Object.defineProperty(Request.prototype, 'body', { configurable: true, get: () => undefined });
+  try {
+    return await fn();
+  } finally {
+    if (own) Object.defineProperty(Request.prototype, 'body', own);
+  }
+}
+
 const users = { Aladdin: 'open sesame' };
 const sha = (bytes: Uint8Array | undefined) =>
   createHash('sha256')
@@ -118,6 +135,20 @@ describe.each(flavours)('withAuth($name)', (flavour) => {
 
   it('runs a custom AuthBase', async () => {
     expect((await client(new TokenAuth()).get(`${server.url}/token`)).status).toBe(200);
+  });
+
+  it('where Request has no body property (Firefox): a GET goes out without a body, a PUT with its own', async () => {
+    const auth = new ChallengeTokenAuth();
+    await asInFirefox(async () => {
+      expect((await client(auth).get(`${server.url}/token`)).status).toBe(200);
+      expect((await client(auth).put(`${server.url}/token`, { body: 'héllo' })).status).toBe(200);
+    });
+    expect(server.requests.map((r) => [r.method, new TextDecoder().decode(r.body)])).toEqual([
+      ['GET', ''],
+      ['GET', ''],
+      ['PUT', 'héllo'],
+      ['PUT', 'héllo'],
+    ]);
   });
 
   it('answers a server that keeps answering 401 once', async () => {

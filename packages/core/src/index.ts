@@ -15,4 +15,4 @@ export {
   quoteString,
 } from './format.js';
 export type { AuthBody, AuthFlow, AuthRequest, AuthResponse } from './types.js';
-export { discardResponseBody, redirectsAreOpaque, requestInitOf } from './web-fetch.js';
+export { discardResponseBody, redirectsAreOpaque, requestInitOf, requestMayHaveBody } from './web-fetch.js';

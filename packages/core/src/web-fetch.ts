@@ -70,3 +70,21 @@ export function redirectsAreOpaque(): boolean {
 export function requestInitOf(request: Request): RequestInit {
   return Object.fromEntries(REQUEST_OPTIONS.map((name) => [name, request[name]]));
 }
+
+/**
+ * Whether a fetch `Request` may carry a body: never with GET or HEAD (fetch
+ * refuses one), else unless its `body` is `null`. Firefox has no
+ * `Request.prototype.body` (it reads `undefined`), so there only reading the
+ * body tells: a request it may have is read through `request.clone()`,
+ * never through `request.body`.
+ *
+ * @example
+ * ```ts
+ * import { requestMayHaveBody } from '@authbelt/core';
+ * requestMayHaveBody(new Request('https://example.org/', { method: 'POST', body: 'x' })); // true
+ * requestMayHaveBody(new Request('https://example.org/')); // false
+ * ```
+ */
+export function requestMayHaveBody(request: Request): boolean {
+  return request.method !== 'GET' && request.method !== 'HEAD' && request.body !== null;
+}
