@@ -11,6 +11,10 @@ import { digestAuthorization, randomCnonce } from '@authbelt/digest';
 import DigestClient from 'digest-fetch';
 import digestHeader from 'digest-header';
 import wwwAuthenticate from 'www-authenticate';
+// The build browsers and workers get (the `browser` and default conditions),
+// with authbelt's own JavaScript MD5 and SHA-2: Node resolves the package to
+// its node:crypto build, so this one is loaded by path.
+import * as browserBuild from '../packages/digest/dist/index.js';
 
 export const USERNAME = 'Mufasa';
 export const PASSWORD = 'Circle of Life';
@@ -36,6 +40,27 @@ function authbelt(header) {
     cnonce: randomCnonce(),
     nc: 1,
   });
+}
+
+/** The same answer from the browser build: what a page or worker pays, on V8. */
+export function authbeltBrowserBuild(header) {
+  if (browserBuild.hashImplementation !== 'js')
+    throw new Error('the browser build of @authbelt/digest must hash in JS');
+  const [challenge] = parseChallenges(header);
+  return browserBuild.digestAuthorization({
+    challenge,
+    method: METHOD,
+    uri: URI,
+    username: USERNAME,
+    password: PASSWORD,
+    cnonce: browserBuild.randomCnonce(),
+    nc: 1,
+  });
+}
+
+/** authbelt's parser alone, on the challenge every answer starts from. */
+export function parseOnly(header) {
+  return () => parseChallenges(header);
 }
 
 /** authbelt's pure function alone: challenge already parsed, cnonce fixed. */

@@ -2,7 +2,17 @@
 // challenge, per hash algorithm, each answer checked before it is timed.
 
 import { parseChallenges } from '@authbelt/core';
-import { authbeltPure, digestRaces, hashesOnly, METHOD, PASSWORD, URI, USERNAME } from './digest-clients.mjs';
+import {
+  authbeltBrowserBuild,
+  authbeltPure,
+  digestRaces,
+  hashesOnly,
+  METHOD,
+  PASSWORD,
+  parseOnly,
+  URI,
+  USERNAME,
+} from './digest-clients.mjs';
 import { verifyDigest } from './digest-verify.mjs';
 import { race } from './measure.mjs';
 
@@ -16,14 +26,19 @@ export async function benchDigest() {
     const pure = authbeltPure(challenge);
     const pureProblem = verifyDigest(pure(), expect);
     if (pureProblem !== null) throw new Error(`authbelt digestAuthorization is wrong: ${pureProblem}`);
+    const browserProblem = verifyDigest(authbeltBrowserBuild(challenge), expect);
+    if (browserProblem !== null) throw new Error(`authbelt's browser build answers wrongly: ${browserProblem}`);
 
-    const times = await race([
-      ...clients.map((client) => () => client.answer(challenge)),
+    const extra = {
       pure,
-      hashesOnly(challenge, algorithm),
-    ]);
+      ceiling: hashesOnly(challenge, algorithm),
+      parse: parseOnly(challenge),
+      browser: () => authbeltBrowserBuild(challenge),
+    };
+    const times = await race([...clients.map((client) => () => client.answer(challenge)), ...Object.values(extra)]);
     const rows = clients.map((client, i) => ({ client, problem: problems[i], ...times[i] }));
-    results.push({ algorithm, rows, pure: times[clients.length], ceiling: times[clients.length + 1] });
+    const named = Object.fromEntries(Object.keys(extra).map((name, i) => [name, times[clients.length + i]]));
+    results.push({ algorithm, rows, ...named });
   }
   return results;
 }
