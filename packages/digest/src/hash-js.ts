@@ -127,7 +127,6 @@ function md5(data: string | Uint8Array): string {
  */
 interface Sha2Constants {
   readonly k: Int32Array; // 160 ints: hi, lo, hi, lo, ...
-  readonly k256: Int32Array; // 64 ints
   readonly iv512: Int32Array; // 16 ints
   readonly iv512t256: Int32Array; // 16 ints, FIPS 180-4 §5.3.6.2
 }
@@ -157,7 +156,7 @@ function sha2Constants(): Sha2Constants {
   const iv512 = Int32Array.from(primes.slice(0, 8).flatMap((p) => fractionBits(p, 2n)));
   // §5.3.6: the SHA-512/t initial value is SHA-512 of "SHA-512/t" from the SHA-512 one XOR a5a5...
   const iv512t256 = iv512.map((v) => v ^ 0xa5a5a5a5);
-  sha2 = { k, k256: k.filter((_, i) => i % 2 === 0).slice(0, 64), iv512, iv512t256 };
+  sha2 = { k, iv512, iv512t256 };
   compress512(iv512t256, k, pad('SHA-512/256', true, 128));
   return sha2;
 }
@@ -165,7 +164,7 @@ function sha2Constants(): Sha2Constants {
 const schedule256 = new Int32Array(64);
 
 function sha256(data: string | Uint8Array): string {
-  const { k256: k, iv512 } = sha2Constants();
+  const { k, iv512 } = sha2Constants();
   const count = pad(data, true, 64);
   const m = words;
   const W = schedule256;
@@ -209,7 +208,7 @@ function sha256(data: string | Uint8Array): string {
         (hh +
           (((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))) +
           (g ^ (e & (f ^ g))) +
-          (k[i] as number) +
+          (k[2 * i] as number) +
           word) |
         0;
       const t2 =
