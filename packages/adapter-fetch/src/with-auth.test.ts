@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BasicAuth } from '@authbelt/basic';
 import { AuthBase, type AuthFlow, type AuthRequest, isAuthError } from '@authbelt/core';
-import { startTestServer, type TestServer } from '@authbelt/test-server';
+import { asInFirefox, startTestServer, type TestServer } from '@authbelt/test-server';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withAuth } from './with-auth.js';
@@ -23,23 +23,6 @@ class ChallengeTokenAuth extends AuthBase {
       request.headers.set('X-TokenAuth', 'tok');
       yield request;
     }
-  }
-}
-
-/**
- * Firefox's Request has no `body` property (it reads undefined): run `fn`
- * with Node's Request made so, to check a Request's body is read through a
- * copy and a GET gets none. (fetch itself reads its own internal body, not
- * this getter.) The browser row of `pnpm test:runtimes` runs the same on a
- * real Firefox.
- */
-async function asInFirefox<T>(fn: () => Promise<T>): Promise<T> {
-  const own = Object.getOwnPropertyDescriptor(Request.prototype, 'body');
-  Object.defineProperty(Request.prototype, 'body', { configurable: true, get: () => undefined });
-  try {
-    return await fn();
-  } finally {
-    if (own) Object.defineProperty(Request.prototype, 'body', own);
   }
 }
 

@@ -1,3 +1,4 @@
+export { asInFirefox } from './browser-quirks.js';
 export type {
   DigestAlgorithm,
   DigestOptions,
