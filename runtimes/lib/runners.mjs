@@ -121,11 +121,13 @@ async function servePage({ cwd, testServer, credentials, serverMissing }) {
   const report = new Promise((resolve) => {
     reported = resolve;
   });
-  const reporter = `const errors = [];
-addEventListener('error', (e) => errors.push(String(e.message)));
-addEventListener('unhandledrejection', (e) => errors.push(String(e.reason?.stack ?? e.reason)));
-while (globalThis.smokeDone === undefined) await new Promise((r) => setTimeout(r, 50));
-const outcome = await globalThis.smokeDone;
+  // A classic script runs before the modules, so it also sees the suite's module failing to load or run.
+  const listener = `globalThis.smokeErrors = [];
+addEventListener('error', (e) => smokeErrors.push(String(e.message)));
+addEventListener('unhandledrejection', (e) => smokeErrors.push(String(e.reason?.stack ?? e.reason)));`;
+  const reporter = `const errors = globalThis.smokeErrors;
+while (globalThis.smokeDone === undefined && errors.length === 0) await new Promise((r) => setTimeout(r, 50));
+const outcome = globalThis.smokeDone === undefined ? { error: errors.join(' | ') } : await globalThis.smokeDone;
 await fetch('/report', { method: 'POST', body: JSON.stringify({ ...outcome, pageErrors: errors }) });`;
   const page = createServer((req, res) => {
     if (req.url === '/report' && req.method === 'POST') {
@@ -153,7 +155,8 @@ await fetch('/report', { method: 'POST', body: JSON.stringify({ ...outcome, page
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(
         '<!doctype html><meta charset="utf-8"><title>authbelt smoke</title>' +
-          `<script type="module" src="/smoke.js"></script><script type="module">${reporter}</script>`,
+          `<script>${listener}</script><script type="module" src="/smoke.js"></script>` +
+          `<script type="module">${reporter}</script>`,
       );
     } else {
       res.writeHead(404);
