@@ -75,8 +75,8 @@ export function requestInitOf(request: Request): RequestInit {
  * Whether a fetch `Request` may carry a body: never with GET or HEAD (fetch
  * refuses one), else unless its `body` is `null`. Firefox has no
  * `Request.prototype.body` (it reads `undefined`), so there only reading the
- * body tells: a request it may have is read through `request.clone()`,
- * never through `request.body`.
+ * body tells: read it with `request.clone().arrayBuffer()`, never through
+ * `request.body`.
  *
  * @example
  * ```ts
