@@ -10,6 +10,7 @@ import {
   requestMayHaveBody,
 } from '@authbelt/core';
 import { fetchBody, type LegInit } from './body.js';
+import { proxyMarkOf } from './proxy-mark.js';
 
 /** Options for {@link withAuth}. */
 export interface WithAuthOptions {
@@ -64,6 +65,11 @@ export function withAuth(fetchFn: typeof fetch, auth: AuthBase, options: WithAut
       url,
       headers: new Headers(init?.headers ?? source?.headers),
     };
+    // Through a proxyDispatcher with no scheme of its own, proxy credentials
+    // set here reach the proxy; one with a scheme answers the proxy itself
+    // (once per request: a scheme here would spend a second Digest nc).
+    const mark = proxyMarkOf((init as { dispatcher?: unknown } | undefined)?.dispatcher);
+    if (mark !== undefined && !mark.answers) request.proxy = mark.proxy;
     const bodySource = init?.body !== undefined ? init.body : source && requestMayHaveBody(source) ? source : undefined;
     const body = bodySource == null ? undefined : fetchBody(bodySource);
     if (body) request.body = body;

@@ -80,13 +80,17 @@ describe('BasicAuth', () => {
 describe('ProxyBasicAuth', () => {
   it('sends Proxy-Authorization to plain-http requests only', () => {
     const auth = new ProxyBasicAuth('Aladdin', 'open sesame');
-    const plain = request('http://a.test/');
+    const plain = { ...request('http://a.test/'), proxy: 'http://proxy.test:3128' };
     auth.authorize(plain);
     expect(plain.headers.get('proxy-authorization')).toBe('Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==');
     expect(plain.headers.has('authorization')).toBe(false);
     // https headers travel inside the CONNECT tunnel to the origin: never there.
-    const tls = request('https://a.test/');
+    const tls = { ...request('https://a.test/'), proxy: 'http://proxy.test:3128' };
     auth.authorize(tls);
     expect(tls.headers.has('proxy-authorization')).toBe(false);
+    // Without a proxy the adapter knows, the origin would read them: never.
+    const direct = request('http://a.test/');
+    auth.authorize(direct);
+    expect(direct.headers.has('proxy-authorization')).toBe(false);
   });
 });

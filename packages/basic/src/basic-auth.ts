@@ -1,4 +1,4 @@
-import { AuthBase, AuthError, type AuthFlow, type AuthRequest, parseChallenges } from '@authbelt/core';
+import { AuthBase, AuthError, type AuthFlow, type AuthRequest, parseChallenges, requireProxy } from '@authbelt/core';
 import { type BasicCharset, basicCredentials, checkBasicCredentials } from './credentials.js';
 
 /** Options for {@link BasicAuth} and {@link ProxyBasicAuth}. */
@@ -88,9 +88,11 @@ export class BasicAuth extends AuthBase {
 
 /**
  * Basic credentials for a proxy (`Proxy-Authorization`), as requests'
- * `HTTPProxyAuth`. They go only to the proxy: they are added to plain-http
- * requests (which the proxy reads) and never to https requests, whose headers
- * travel inside the CONNECT tunnel to the origin.
+ * `HTTPProxyAuth`. They go only to a proxy the adapter knows the request
+ * goes through (`proxyDispatcher`, axios's `proxy`): added to plain-http
+ * requests (which the proxy reads) and CONNECT, never to https requests,
+ * whose headers travel inside the tunnel to the origin. A request through no
+ * known proxy goes without them, with `ERR_NO_PROXY` in `authErrorOf`.
  *
  * @example
  * ```ts
@@ -106,7 +108,12 @@ export class ProxyBasicAuth extends BasicAuth {
   // A CONNECT is read by the proxy; a plain-http request goes to it in
   // absolute-form; an https request's headers go through the tunnel to the origin.
   protected override sendsTo(request: AuthRequest): boolean {
-    return request.method === 'CONNECT' || request.url.startsWith('http:');
+    return request.proxy !== undefined && (request.method === 'CONNECT' || request.url.startsWith('http:'));
+  }
+
+  override async *flow(request: AuthRequest): AuthFlow {
+    requireProxy(request);
+    yield* super.flow(request);
   }
 
   /** Proxy credentials belong to the proxy, whichever origin a redirect leads to. */

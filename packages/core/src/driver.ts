@@ -43,6 +43,39 @@ const CHALLENGE_ERRORS: readonly AuthErrorCode[] = [
 
 const reasons = new WeakMap<object, AuthError>();
 
+const noProxy = (what: string): AuthError =>
+  new AuthError(
+    'ERR_NO_PROXY',
+    `${what}: this request goes through no proxy the adapter knows (proxyDispatcher, axios's proxy)`,
+  );
+
+/**
+ * The origin of the proxy `request` goes through, for a proxy scheme to call
+ * before it adds credentials. Without one it throws `ERR_NO_PROXY`: thrown
+ * before the flow's first request, the driver sends the request without
+ * proxy credentials and keeps the reason for `authErrorOf`.
+ *
+ * @example
+ * ```ts
+ * import { AuthBase, type AuthFlow, type AuthRequest, requireProxy } from '@authbelt/core';
+ *
+ * class ProxyTokenAuth extends AuthBase {
+ *   override async *flow(request: AuthRequest): AuthFlow {
+ *     requireProxy(request);
+ *     request.headers.set('Proxy-Authorization', 'Bearer proxy-token');
+ *     yield request;
+ *   }
+ *   override appliesTo(): boolean {
+ *     return true;
+ *   }
+ * }
+ * ```
+ */
+export function requireProxy(request: AuthRequest): string {
+  if (request.proxy === undefined) throw noProxy('Proxy credentials not sent');
+  return request.proxy;
+}
+
 async function* asIs(request: AuthRequest): AuthFlow {
   yield request;
 }
@@ -96,13 +129,27 @@ export async function authenticate<R>(
   options: AuthenticateOptions = {},
 ): Promise<R> {
   const { maxLegs = 5, maxRedirects = 20, signal } = options;
+  const initialUrl = new URL(request.url);
+  // The caller's own headers, before any scheme touched them: each hop starts from these.
+  let userHeaders = new Headers(request.headers);
   // Whether a stream body has gone on the wire: it is never sent twice (nor resent empty).
   let streamSent = false;
 
+  // Why proxy credentials were held back in this exchange, for authErrorOf.
+  let declined: AuthError | undefined;
   // Send `next`, after draining `previous` (the response it answers). Refused,
   // the previous response stays undrained and goes to the caller on the error.
   const send = async (next: AuthRequest, previous?: R): Promise<R> => {
     signal?.throwIfAborted();
+    // Proxy credentials go only to a proxy the adapter knows (DESIGN.md): a
+    // scheme's Proxy-Authorization on a request without one stays here.
+    if (next.proxy === undefined) {
+      const value = next.headers.get('proxy-authorization');
+      if (value !== null && value !== userHeaders.get('proxy-authorization')) {
+        next.headers.delete('proxy-authorization');
+        declined ??= noProxy('Proxy-Authorization not sent');
+      }
+    }
     if (next.body && !next.body.replayable) {
       if (streamSent) {
         throw new AuthError('ERR_BODY_NOT_REPLAYABLE', 'A stream body cannot be sent twice', { response: previous });
@@ -113,9 +160,6 @@ export async function authenticate<R>(
     return transport.send(next);
   };
 
-  const initialUrl = new URL(request.url);
-  // The caller's own headers, before any scheme touched them: each hop starts from these.
-  let userHeaders = new Headers(request.headers);
   // Headers a scheme set or changed: none of them follows a redirect.
   const schemeHeaders = new Set<string>();
   let hop = request;
@@ -123,14 +167,30 @@ export async function authenticate<R>(
   for (let redirects = 0; ; redirects++) {
     const hopUrl = new URL(hop.url);
     // Where our credentials do not belong the request goes as it is, and no challenge is answered.
-    const flow = auth.appliesTo(hopUrl, initialUrl) ? auth.flow(hop) : asIs(hop);
+    let flow = auth.appliesTo(hopUrl, initialUrl) ? auth.flow(hop) : asIs(hop);
     let response: R;
     try {
-      let step = await flow.next();
+      let step: IteratorResult<AuthRequest, void>;
+      try {
+        step = await flow.next();
+      } catch (error) {
+        // A proxy scheme with no proxy to send to: the request goes without it.
+        if (!isAuthError(error) || error.code !== 'ERR_NO_PROXY') throw error;
+        declined ??= error;
+        flow = asIs(hop);
+        step = await flow.next();
+      }
       // A flow that yields nothing still owes the caller the request.
-      response = await send(step.done ? hop : step.value);
+      let sent = step.done ? hop : step.value;
+      response = await send(sent);
       for (let leg = 1; !step.done && leg < maxLegs; leg++) {
         const view = transport.view(response);
+        // A 407 from what is not a proxy the adapter knows is not answered: it
+        // would hand proxy credentials to whoever sent it.
+        if (view.status === 407 && sent.proxy === undefined) {
+          declined ??= noProxy('407 not answered');
+          break;
+        }
         try {
           step = await flow.next(view);
         } catch (error) {
@@ -142,7 +202,10 @@ export async function authenticate<R>(
           if (error.response === undefined) (error as { response: unknown }).response = response;
           throw error;
         }
-        if (!step.done) response = await send(step.value, response);
+        if (!step.done) {
+          sent = step.value;
+          response = await send(sent, response);
+        }
       }
     } finally {
       // A flow cut short (leg cap, abort, transport error) gets to clean up;
@@ -154,6 +217,7 @@ export async function authenticate<R>(
     const { status, headers } = transport.view(response);
     const location = headers.get('location');
     if (options.redirect === 'manual' || !REDIRECT_STATUSES.includes(status) || location === null) {
+      if (declined !== undefined && !reasons.has(response as object)) reasons.set(response as object, declined);
       return response;
     }
     if (redirects >= maxRedirects) {

@@ -27,8 +27,14 @@ export type AuthErrorCode =
   | 'ERR_INSECURE_TRANSPORT'
   /** The proxy did not accept the credentials (a 407 after they were tried, or CONNECT refused) where the client cannot hand a 407 back: fetch makes a 407 a network error. */
   | 'ERR_PROXY_AUTHENTICATION'
+  /** Proxy credentials were not sent, or a 407 not answered, because the request goes through no proxy the adapter knows (`proxyDispatcher`, axios's `proxy`). */
+  | 'ERR_NO_PROXY'
   /** A redirect could not be followed (too many, a bad Location, or `redirect: 'error'`). */
-  | 'ERR_REDIRECT';
+  | 'ERR_REDIRECT'
+  /** A token provider rejected or returned no usable token; the provider's error is the `cause`. */
+  | 'ERR_TOKEN_PROVIDER'
+  /** A token provider sent a request through the scheme that is waiting for its token (it would wait forever). */
+  | 'ERR_PROVIDER_REENTRY';
 
 /** Options for {@link AuthError}. */
 export interface AuthErrorOptions {

@@ -2,7 +2,7 @@ export { AuthBase } from './auth-base.js';
 export type { Challenge, ParseOptions } from './challenge.js';
 export { parseAuthParams, parseChallenges } from './challenge.js';
 export type { AuthenticateOptions, Transport } from './driver.js';
-export { authErrorOf, authenticate } from './driver.js';
+export { authErrorOf, authenticate, requireProxy } from './driver.js';
 export type { AuthErrorCode, AuthErrorOptions } from './errors.js';
 export { AuthError, isAuthError } from './errors.js';
 export type { Credentials, FormatOptions } from './format.js';

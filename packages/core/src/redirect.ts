@@ -40,6 +40,8 @@ export function redirectRequest(
   // 301 and 302 are the statuses below 303 here. Neither rule turns a HEAD into a GET.
   const dropBody = status === 303 ? method !== 'HEAD' : status < 303 && method === 'POST';
   const next: AuthRequest = { method: dropBody ? 'GET' : method, url: url.href, headers: new Headers(headers) };
+  // Every hop goes through the same proxy, as the client's proxy settings say.
+  if (previous.proxy !== undefined) next.proxy = previous.proxy;
   if (dropBody) {
     // Fetch standard, "request-body-header name": dropped with the body.
     for (const name of ['type', 'length', 'encoding', 'language', 'location']) next.headers.delete(`content-${name}`);

@@ -29,6 +29,14 @@ export interface AuthRequest {
    * (RFC 9112 §3.2). Absent means origin-form (path and query of `url`).
    */
   target?: string;
+  /**
+   * The origin of the HTTP proxy this request is sent to, set by the adapter
+   * that knows it (`proxyDispatcher`, axios's `proxy`, a CONNECT). Proxy
+   * credentials go only to it: without it a proxy scheme sends nothing, and
+   * the driver answers no 407 and lets no scheme's `Proxy-Authorization`
+   * leave (`ERR_NO_PROXY` in `authErrorOf`).
+   */
+  proxy?: string;
 }
 
 /** A response as a scheme sees it. */

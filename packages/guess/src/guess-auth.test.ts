@@ -118,6 +118,7 @@ describe('GuessAuth by hand', () => {
       method: 'GET',
       url: 'http://127.0.0.1/',
       headers: new Headers(),
+      proxy: 'http://127.0.0.1:3128',
     });
     await flow.next();
     const proxied = await flow.next(challenge(407, 'proxy-authenticate', 'Basic realm="proxy"'));
@@ -132,6 +133,7 @@ describe('GuessAuth by hand', () => {
       method: 'GET',
       url: 'http://127.0.0.1/',
       headers: new Headers(),
+      proxy: 'http://127.0.0.1:3128',
     });
     await flow.next();
     const first = await flow.next(challenge(401, 'www-authenticate', 'Basic realm="origin"'));
@@ -145,6 +147,7 @@ describe('GuessAuth by hand', () => {
       method: 'GET',
       url: 'http://127.0.0.1/',
       headers: new Headers(),
+      proxy: 'http://127.0.0.1:3128',
     });
     await flow.next();
     const proxied = await flow.next(

@@ -14,7 +14,9 @@ export interface GuessAuthOptions {
 }
 
 /** Run an exchange over the sides, routing each challenge to the side that owns it. */
-async function* guessFlow(sides: readonly GuessSide[], request: AuthRequest): AuthFlow {
+async function* guessFlow(all: readonly GuessSide[], request: AuthRequest): AuthFlow {
+  // The proxy side takes part only through a proxy the adapter knows.
+  const sides = all.filter((side) => side.serves(request));
   const exchanges: SideExchange[] = sides.map((side) => side.begin(request));
   let finished = false;
   try {

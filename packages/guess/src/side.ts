@@ -12,7 +12,7 @@ import { ProxyDigestAuth } from '@authbelt/proxy-digest';
 
 type Step = IteratorResult<AuthRequest, void>;
 
-// How many origins a guesser remembers before forgetting the oldest.
+// How many protection spaces a guesser remembers before forgetting the oldest.
 const REMEMBERED = 256;
 
 /** Loopback hosts: traffic to them never leaves the machine, as browsers treat them as secure contexts. */
@@ -23,28 +23,39 @@ function isLoopback(hostname: string): boolean {
 /**
  * One side of a guessed exchange: the origin (401, `WWW-Authenticate`) or the
  * proxy (407, `Proxy-Authenticate`). It remembers the scheme it picked per
- * key and drives that scheme's own flow.
+ * protection space and drives that scheme's own flow.
+ *
+ * On the origin a space is a URL prefix: Basic's is the directory of the
+ * challenged URL (RFC 7617 §2.2), Digest's the whole origin (RFC 7616 §3.3;
+ * DigestAuth narrows it by `domain` itself). The closest space wins, so Basic
+ * on `/basic/` and Digest on `/digest/` of one origin are each answered up
+ * front. The proxy side keeps one space per proxy.
  */
 export class GuessSide {
+  readonly #proxy: boolean;
   readonly #status: number;
   readonly #challengeHeader: string;
   readonly #credentialHeader: string;
   readonly #basic: AuthBase;
   readonly #digest: AuthBase;
   readonly #allowInsecureBasic: boolean;
-  readonly #keyOf: (request: AuthRequest) => string;
+  // Scheme by space key (origin + path prefix, or the proxy), least recently used first.
   readonly #chosen = new Map<string, AuthBase>();
 
   constructor(side: 'origin' | 'proxy', username: string, password: string, allowInsecureBasic: boolean) {
     const proxy = side === 'proxy';
+    this.#proxy = proxy;
     this.#status = proxy ? 407 : 401;
     this.#challengeHeader = proxy ? 'proxy-authenticate' : 'www-authenticate';
     this.#credentialHeader = proxy ? 'proxy-authorization' : 'authorization';
     this.#basic = proxy ? new ProxyBasicAuth(username, password) : new BasicAuth(username, password);
     this.#digest = proxy ? new ProxyDigestAuth(username, password) : new DigestAuth(username, password);
-    // The proxy is one per instance; origins are told apart by scheme, host and port.
-    this.#keyOf = proxy ? () => 'proxy' : (request) => new URL(request.url).origin;
     this.#allowInsecureBasic = allowInsecureBasic || proxy;
+  }
+
+  /** Whether this side takes part in `request`: the proxy side only when it goes through a proxy the adapter knows. */
+  serves(request: AuthRequest): boolean {
+    return !this.#proxy || request.proxy !== undefined;
   }
 
   /** Whether `response` is this side's challenge. */
@@ -52,9 +63,16 @@ export class GuessSide {
     return response.status === this.#status;
   }
 
-  /** Start an exchange: the remembered scheme, if any, answers preemptively. */
+  /** Start an exchange: the scheme remembered for the closest space, if any, answers preemptively. */
   begin(request: AuthRequest): SideExchange {
-    return new SideExchange(this, request, this.#chosen.get(this.#keyOf(request)));
+    const key = this.#lookup(request);
+    const remembered = key === undefined ? undefined : this.#chosen.get(key);
+    if (key !== undefined && remembered !== undefined) {
+      // Most recently used last.
+      this.#chosen.delete(key);
+      this.#chosen.set(key, remembered);
+    }
+    return new SideExchange(this, request, key, remembered);
   }
 
   /** @internal */
@@ -81,16 +99,44 @@ export class GuessSide {
     return scheme;
   }
 
-  /** @internal */
-  remember(request: AuthRequest, scheme: AuthBase | undefined): void {
-    const key = this.#keyOf(request);
+  /** @internal Remember `scheme` for the space the challenge to `request` opened. */
+  remember(request: AuthRequest, scheme: AuthBase): string {
+    const key = this.#spaceKey(request, scheme);
     this.#chosen.delete(key);
-    if (scheme === undefined) return;
     this.#chosen.set(key, scheme);
     if (this.#chosen.size > REMEMBERED) {
       const oldest = this.#chosen.keys().next().value;
       if (oldest !== undefined) this.#chosen.delete(oldest);
     }
+    return key;
+  }
+
+  /** @internal Forget a space whose remembered scheme no longer works: the next request there guesses again. */
+  forget(key: string): void {
+    this.#chosen.delete(key);
+  }
+
+  // The proxy; or the origin and the directory the challenge covers.
+  #spaceKey(request: AuthRequest, scheme: AuthBase): string {
+    if (this.#proxy) return request.proxy ?? '';
+    const url = new URL(request.url);
+    if (scheme !== this.#basic) return `${url.origin}/`;
+    return `${url.origin}${url.pathname.slice(0, url.pathname.lastIndexOf('/') + 1)}`;
+  }
+
+  // The key of the closest remembered space that covers `request`: its
+  // directory prefixes, longest first (a few Map look-ups, however many spaces).
+  #lookup(request: AuthRequest): string | undefined {
+    if (this.#proxy) return request.proxy;
+    if (this.#chosen.size === 0) return undefined;
+    const url = new URL(request.url);
+    const path = url.pathname;
+    for (let end = path.lastIndexOf('/'); end >= 0; end = path.lastIndexOf('/', end - 1)) {
+      const key = `${url.origin}${path.slice(0, end + 1)}`;
+      if (this.#chosen.has(key)) return key;
+      if (end === 0) break;
+    }
+    return undefined;
   }
 }
 
@@ -98,13 +144,16 @@ export class GuessSide {
 export class SideExchange {
   readonly #side: GuessSide;
   readonly #request: AuthRequest;
+  // The space the remembered scheme came from.
+  readonly #rememberedKey: string | undefined;
   #flow: AuthFlow | undefined;
   #scheme: AuthBase | undefined;
   #guessed = false;
 
-  constructor(side: GuessSide, request: AuthRequest, remembered: AuthBase | undefined) {
+  constructor(side: GuessSide, request: AuthRequest, key: string | undefined, remembered: AuthBase | undefined) {
     this.#side = side;
     this.#request = request;
+    this.#rememberedKey = key;
     this.#scheme = remembered;
   }
 
@@ -121,15 +170,25 @@ export class SideExchange {
     if (this.#flow !== undefined) {
       const next = this.#settle(await this.#flow.next(response));
       if (next !== undefined) return next;
-      // A remembered scheme that no longer works is forgotten; the next request guesses again.
-      if (!this.#guessed) this.#side.remember(this.#request, undefined);
     }
     if (this.#guessed) return undefined;
     this.#guessed = true;
     const scheme = this.#side.pick(this.#request, response);
-    if (scheme === undefined || scheme === this.#scheme) return undefined;
+    if (scheme === undefined || scheme === this.#scheme) {
+      // The remembered scheme was refused and nothing else is offered: forget
+      // its space, so the next request there guesses again.
+      if (this.#rememberedKey !== undefined && this.#scheme !== undefined) this.#side.forget(this.#rememberedKey);
+      return undefined;
+    }
+    // Another scheme is asked for here: it gets a space of its own. The
+    // remembered one keeps its space only when the new one is closer (Basic on
+    // /basic/ inside an origin answered with Digest); otherwise it would be
+    // tried first and refused on every request.
     this.#scheme = scheme;
-    this.#side.remember(this.#request, scheme);
+    const key = this.#side.remember(this.#request, scheme);
+    if (this.#rememberedKey !== undefined && this.#rememberedKey !== key && key.length <= this.#rememberedKey.length) {
+      this.#side.forget(this.#rememberedKey);
+    }
     this.#flow = scheme.flow(this.#request);
     let next = this.#settle(await this.#flow.next());
     // A scheme that sent no credentials is waiting for a challenge: it is the one we hold.

@@ -1,6 +1,7 @@
+import type { AuthRequest } from '@authbelt/core';
 import { isAuthError } from '@authbelt/core';
 import { describe, expect, it } from 'vitest';
-import { drive, FakeDigestServer, get, response, sentParams } from '../../digest/src/test-helpers.js';
+import { get as bare, drive, FakeDigestServer, response, sentParams } from '../../digest/src/test-helpers.js';
 import { ProxyDigestAuth } from './proxy-digest-auth.js';
 
 const cnonce = (() => {
@@ -11,6 +12,10 @@ const cnonce = (() => {
 function proxyAuth(maxStaleRejects?: number): ProxyDigestAuth {
   return new ProxyDigestAuth('Mufasa', 'Circle of Life', { cnonce, maxStaleRejects });
 }
+
+// Requests as an adapter marks them when they go through a proxy it knows.
+const PROXY = 'http://proxy.test:3128';
+const get = (url: string, init: Partial<AuthRequest> = {}): AuthRequest => bare(url, { proxy: PROXY, ...init });
 
 const proxied = (p: Headers | undefined) => sentParams(p as Headers, 'proxy-authorization');
 

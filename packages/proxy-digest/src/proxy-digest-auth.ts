@@ -1,4 +1,4 @@
-import { AuthError, type AuthRequest } from '@authbelt/core';
+import { AuthError, type AuthFlow, type AuthRequest, requireProxy } from '@authbelt/core';
 import { DigestAuth, type DigestAuthOptions } from '@authbelt/digest';
 
 /**
@@ -25,21 +25,30 @@ export interface ProxyDigestAuthOptions extends DigestAuthOptions {
  * `Proxy-Authenticate`, `Proxy-Authorization` and
  * `Proxy-Authentication-Info`), as requests_toolbelt's `HTTPProxyDigestAuth`.
  *
- * Credentials go to the proxy only: they are added to plain-http requests
- * (sent to the proxy in absolute-form, so the digest `uri` is the absolute
- * URL) and to CONNECT requests (`uri` is the `host:port` authority), never
- * to https requests, whose headers travel inside the tunnel to the origin.
- * One instance is one proxy: its protection space is shared by every target.
+ * Credentials go only to a proxy the adapter knows the request goes through
+ * (`proxyDispatcher`, axios's `proxy`), and only its 407 is answered: they
+ * are added to plain-http requests (sent to the proxy in absolute-form, so
+ * the digest `uri` is the absolute URL) and to CONNECT requests (`uri` is the
+ * `host:port` authority), never to https requests, whose headers travel
+ * inside the tunnel to the origin. A request through no known proxy goes
+ * without them, with `ERR_NO_PROXY` in `authErrorOf`. Each proxy has its own
+ * protection spaces, shared by every target.
+ *
+ * With fetch, give the scheme to `proxyDispatcher`, which answers the
+ * proxy's 407 below fetch (fetch turns a 407 into a network error).
  *
  * @example
  * ```ts
  * import { withAuth } from '@authbelt/adapter-fetch';
  * import { proxyDispatcher } from '@authbelt/adapter-fetch/proxy';
+ * import { DigestAuth } from '@authbelt/digest';
  * import { ProxyDigestAuth } from '@authbelt/proxy-digest';
  *
- * const proxyAuth = new ProxyDigestAuth('proxyuser', 'proxypass');
- * const dispatcher = proxyDispatcher({ proxy: 'http://127.0.0.1:3128', auth: proxyAuth });
- * const authFetch = withAuth(fetch, proxyAuth);
+ * const dispatcher = proxyDispatcher({
+ *   proxy: 'http://127.0.0.1:3128',
+ *   auth: new ProxyDigestAuth('proxyuser', 'proxypass'),
+ * });
+ * const authFetch = withAuth(fetch, new DigestAuth('user', 'pass'));
  * // await authFetch('http://example.org/', { dispatcher } as RequestInit);
  * ```
  */
@@ -65,12 +74,18 @@ export class ProxyDigestAuth extends DigestAuth {
   // A CONNECT is read by the proxy; a plain-http request goes to it in
   // absolute-form; an https request's headers go through the tunnel to the origin.
   protected override sendsTo(request: AuthRequest): boolean {
-    return request.method === 'CONNECT' || request.url.startsWith('http:');
+    return request.proxy !== undefined && (request.method === 'CONNECT' || request.url.startsWith('http:'));
   }
 
-  /** Every request goes through the one proxy: one set of protection spaces for all targets. */
-  protected override protectionSpaceOrigin(_request: AuthRequest): string {
-    return 'proxy';
+  /** Proxy credentials go only to a proxy the adapter knows; without one, nothing is sent (`ERR_NO_PROXY`). */
+  override async *flow(request: AuthRequest): AuthFlow {
+    requireProxy(request);
+    yield* super.flow(request);
+  }
+
+  /** Every request through one proxy shares its protection spaces, whatever the target. */
+  protected override protectionSpaceOrigin(request: AuthRequest): string {
+    return requireProxy(request);
   }
 
   /** RFC 7616 §3.3: `domain` means nothing in Proxy-Authenticate; the proxy is one protection space. */

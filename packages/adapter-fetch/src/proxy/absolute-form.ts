@@ -64,11 +64,14 @@ async function bufferBody(body: unknown): Promise<Uint8Array | string | null> {
 export class AbsoluteFormDispatcher extends Dispatcher {
   readonly #pool: Pool;
   readonly #auth: AuthBase | undefined;
+  readonly #proxy: string;
 
-  constructor(pool: Pool, auth: AuthBase | undefined) {
+  /** `proxy` is the proxy's origin: what the requests it sends are marked with for the proxy scheme. */
+  constructor(pool: Pool, auth: AuthBase | undefined, proxy: string) {
     super();
     this.#pool = pool;
     this.#auth = auth;
+    this.#proxy = proxy;
   }
 
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
@@ -83,7 +86,7 @@ export class AbsoluteFormDispatcher extends Dispatcher {
     const headers = toHeaders(options.headers);
     if (!headers.has('host')) headers.set('host', new URL(origin).host);
     const body = await bufferBody(options.body);
-    const request: AuthRequest = { method: options.method, url: target, target, headers };
+    const request: AuthRequest = { method: options.method, url: target, target, headers, proxy: this.#proxy };
     if (body !== null) {
       const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
       request.body = { replayable: true, bytes: async () => bytes };

@@ -1,5 +1,6 @@
 import { type AuthBase, AuthError, type AuthRequest, type AuthResponse, authenticate } from '@authbelt/core';
 import { Agent, buildConnector, Dispatcher, Pool } from 'undici';
+import { PROXY_MARK, type ProxyMark } from '../proxy-mark.js';
 import { AbsoluteFormDispatcher } from './absolute-form.js';
 
 /** Options for {@link proxyDispatcher}. */
@@ -74,7 +75,7 @@ export function proxyDispatcher(options: ProxyDispatcherOptions): Dispatcher {
   }
   const auth = options.auth;
   const pool = new Pool(proxy.origin);
-  const plain = new AbsoluteFormDispatcher(pool, auth);
+  const plain = new AbsoluteFormDispatcher(pool, auth, proxy.origin);
   const tunnelConnector = buildTunnelConnector(proxy, auth, options.requestTls);
   const tunnels = new Agent({ ...options.agent, connect: tunnelConnector });
 
@@ -90,7 +91,11 @@ export function proxyDispatcher(options: ProxyDispatcherOptions): Dispatcher {
       await Promise.all([plain.destroy(), tunnels.destroy()]);
     }
   }
-  return new ProxyRouter();
+  const router = new ProxyRouter();
+  // What withAuth reads to know the proxy a request goes through (see PROXY_MARK in with-auth.ts).
+  const mark: ProxyMark = { proxy: proxy.origin, answers: auth !== undefined };
+  Object.defineProperty(router, PROXY_MARK, { value: mark });
+  return router;
 }
 
 function buildTunnelConnector(
@@ -106,6 +111,7 @@ function buildTunnelConnector(
       url: `${connectOptions.protocol}//${authority}/`,
       target: authority,
       headers: new Headers({ host: authority }),
+      proxy: proxy.origin,
     };
     const transport = {
       async send(leg: AuthRequest): Promise<ConnectResult> {
