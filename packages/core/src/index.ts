@@ -14,5 +14,7 @@ export {
   parseCredentials,
   quoteString,
 } from './format.js';
+export type { OptionRule } from './options.js';
+export { checkOptions, MAX_LEGS_RULE } from './options.js';
 export type { AuthBody, AuthFlow, AuthRequest, AuthResponse } from './types.js';
 export { discardResponseBody, redirectsAreOpaque, requestInitOf, requestMayHaveBody } from './web-fetch.js';
