@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { isTokenRejection } from './challenge.js';
+
+interface BearerVector {
+  source: string;
+  status: number;
+  header: string;
+  renew: boolean;
+}
+const vectors: BearerVector[] = JSON.parse(
+  readFileSync(new URL('../../../../shared/vectors/bearer.json', import.meta.url), 'utf8'),
+).cases;
+
+describe('isTokenRejection', () => {
+  it.each(vectors)('$source: renew $renew', ({ status, header, renew }) => {
+    const headers = new Headers({ 'www-authenticate': header });
+    expect(isTokenRejection({ status, url: 'https://api.test/', headers })).toBe(renew);
+  });
+
+  it('never renews on a 401 without a challenge, or on a Bearer challenge with another status', () => {
+    expect(isTokenRejection({ status: 401, url: 'https://api.test/', headers: new Headers() })).toBe(false);
+    const headers = new Headers({ 'www-authenticate': 'Bearer error="invalid_token"' });
+    expect(isTokenRejection({ status: 403, url: 'https://api.test/', headers })).toBe(false);
+  });
+});

@@ -1,0 +1,7 @@
+export type { ApiKeyHeaderOptions, ApiKeyOptions, ApiKeyQueryOptions } from './api-key-auth.js';
+export { ApiKeyAuth } from './api-key-auth.js';
+export type { BearerAuthOptions } from './bearer-auth.js';
+export { BearerAuth } from './bearer-auth.js';
+export { isTokenRejection } from './challenge.js';
+export type { TokenScopeOptions } from './scope.js';
+export type { BearerToken, TokenProvider, TokenSource } from './token.js';

@@ -1,0 +1,134 @@
+import { AuthError, isAuthError } from '@authbelt/core';
+import { type HeldToken, holdToken, type TokenProvider } from './token.js';
+
+/** The part of Node's AsyncLocalStorage the lifecycle uses. */
+interface ContextStore {
+  run<R>(store: object, callback: () => R): R;
+  getStore(): unknown;
+}
+
+type Builtins = { process?: { getBuiltinModule?: (id: string) => unknown } };
+
+let contextStore: ContextStore | null | undefined;
+
+/**
+ * AsyncLocalStorage where the runtime has one (Node ≥ 20.16, Deno, Bun,
+ * workers with Node compatibility), fetched at run time through
+ * `process.getBuiltinModule` so no `node:` import reaches a browser bundle.
+ * Null in browsers.
+ */
+function asyncContext(): ContextStore | null {
+  if (contextStore === undefined) {
+    contextStore = null;
+    try {
+      const process = (globalThis as Builtins).process;
+      const hooks = process?.getBuiltinModule?.('node:async_hooks') as
+        | { AsyncLocalStorage?: new () => ContextStore }
+        | undefined;
+      if (typeof hooks?.AsyncLocalStorage === 'function') contextStore = new hooks.AsyncLocalStorage();
+    } catch {
+      // No async context on this runtime: the synchronous check below still applies.
+    }
+  }
+  return contextStore;
+}
+
+/**
+ * The token lifecycle every provider gets: one provider call shared by all
+ * requests that need a token, renewal on use shortly before a known expiry
+ * (no timer: nothing keeps a process alive), and one shared renewal when the
+ * server rejects the current token.
+ */
+export class TokenLifecycle {
+  readonly #provider: TokenProvider | undefined;
+  readonly #renewBefore: number;
+  #current: HeldToken | undefined;
+  #flight: Promise<HeldToken> | undefined;
+  // Non-zero while the provider's synchronous part runs: what any runtime can tell about re-entry.
+  #inProviderCall = 0;
+  // The AsyncLocalStorage value that marks everything the provider does, where there is one.
+  readonly #marker: object = {};
+
+  constructor(source: string | TokenProvider, renewBefore: number) {
+    this.#renewBefore = renewBefore;
+    if (typeof source === 'function') {
+      this.#provider = source;
+    } else {
+      this.#current = holdToken(source, renewBefore);
+      // A static token is sent until the caller replaces the scheme, whatever its `exp` says.
+      this.#current = { value: this.#current.value, renewAt: undefined };
+    }
+  }
+
+  /** Whether a rejected token can be replaced (a provider was given, not a string). */
+  get renewable(): boolean {
+    return this.#provider !== undefined;
+  }
+
+  /**
+   * Whether the caller runs inside this lifecycle's provider call: a request
+   * sent from there would wait for the token the provider is fetching. Exact
+   * where the runtime has AsyncLocalStorage; elsewhere only requests begun in
+   * the provider's synchronous part (before its first `await`) are caught.
+   */
+  insideProvider(): boolean {
+    return this.#inProviderCall > 0 || (this.#flight !== undefined && asyncContext()?.getStore() === this.#marker);
+  }
+
+  /** The token to send now: the current one while fresh, else the shared renewal. */
+  token(): HeldToken | Promise<HeldToken> {
+    const current = this.#current;
+    if (current !== undefined && (current.renewAt === undefined || Date.now() < current.renewAt)) return current;
+    return this.#renew();
+  }
+
+  /**
+   * The server rejected `sent`. If another request has renewed the token
+   * since, the current one; else one renewal shared by every request that
+   * was refused the same token (RFC 6750 §3.1 invalid_token: it is never
+   * sent again).
+   */
+  replace(sent: HeldToken): HeldToken | Promise<HeldToken> {
+    if (this.#current !== undefined && this.#current !== sent) return this.token();
+    if (this.#current === sent) this.#current = undefined;
+    return this.#renew();
+  }
+
+  #renew(): Promise<HeldToken> {
+    if (this.#flight === undefined) {
+      const flight = this.#call();
+      this.#flight = flight;
+      // Settled, the flight is forgotten: after a failure the next request tries again.
+      const forget = () => {
+        if (this.#flight === flight) this.#flight = undefined;
+      };
+      flight.then(forget, forget);
+    }
+    return this.#flight;
+  }
+
+  async #call(): Promise<HeldToken> {
+    const provider = this.#provider as TokenProvider;
+    const context = asyncContext();
+    let pending: unknown;
+    this.#inProviderCall++;
+    try {
+      pending = context === null ? provider() : context.run(this.#marker, provider);
+    } catch (error) {
+      pending = Promise.reject(error);
+    } finally {
+      this.#inProviderCall--;
+    }
+    let provided: unknown;
+    try {
+      provided = await pending;
+    } catch (error) {
+      // The provider sent a request through this scheme: that code is the clearer one.
+      if (isAuthError(error) && error.code === 'ERR_PROVIDER_REENTRY') throw error;
+      throw new AuthError('ERR_TOKEN_PROVIDER', 'The token provider failed', { cause: error });
+    }
+    const held = holdToken(provided, this.#renewBefore);
+    this.#current = held;
+    return held;
+  }
+}
