@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuthBase } from './auth-base.js';
-import { authErrorOf, authenticate, type Transport } from './driver.js';
+import { authErrorOf, authenticate, requireProxy, type Transport } from './driver.js';
 import { AuthError, isAuthError } from './errors.js';
 import type { AuthFlow, AuthRequest, AuthResponse } from './types.js';
 
@@ -236,5 +236,77 @@ describe('redirects', () => {
     const response = await authenticate(new TokenAuth(), get(), transport, { redirect: 'manual' });
     expect(response.status).toBe(302);
     expect(transport.sent).toHaveLength(1);
+  });
+});
+
+describe('proxy credentials only to a proxy the adapter knows', () => {
+  /** Answers every 407 with Proxy-Authorization, as a careless proxy scheme would (no requireProxy). */
+  class CarelessProxyAuth extends AuthBase {
+    override async *flow(request: AuthRequest): AuthFlow {
+      request.headers.set('proxy-authorization', 'Basic cHU6cHA=');
+      let response = yield request;
+      for (let n = 1; response.status === 407; n++) {
+        request.headers.set('proxy-authorization', `Answer ${n}`);
+        response = yield request;
+      }
+    }
+    override appliesTo(): boolean {
+      return true;
+    }
+  }
+  class StrictProxyAuth extends CarelessProxyAuth {
+    override async *flow(request: AuthRequest): AuthFlow {
+      requireProxy(request);
+      yield* super.flow(request);
+    }
+  }
+  const proxied = (url = 'http://a.test/x'): AuthRequest => ({ ...get(url), proxy: 'http://proxy.test:3128' });
+
+  it('lets no scheme’s Proxy-Authorization leave without a proxy, and says why', async () => {
+    const transport = new ScriptedTransport(() => ({ status: 200 }));
+    const response = await authenticate(new CarelessProxyAuth(), get(), transport);
+    expect(transport.sent[0]?.headers['proxy-authorization']).toBeUndefined();
+    expect(authErrorOf(response)?.code).toBe('ERR_NO_PROXY');
+  });
+
+  it('answers no 407 without a proxy: the 407 goes back after one bare request', async () => {
+    const transport = new ScriptedTransport(() => ({ status: 407 }));
+    const response = await authenticate(new CarelessProxyAuth(), get(), transport);
+    expect(transport.sent).toHaveLength(1);
+    expect(response.status).toBe(407);
+    expect(authErrorOf(response)?.code).toBe('ERR_NO_PROXY');
+  });
+
+  it('a scheme that calls requireProxy sends the request bare, with the reason', async () => {
+    const transport = new ScriptedTransport(() => ({ status: 200 }));
+    const response = await authenticate(new StrictProxyAuth(), get(), transport);
+    expect(transport.sent).toHaveLength(1);
+    expect(transport.sent[0]?.headers['proxy-authorization']).toBeUndefined();
+    expect(authErrorOf(response)?.code).toBe('ERR_NO_PROXY');
+  });
+
+  it('through a proxy: credentials go, its 407 is answered, no reason is kept', async () => {
+    const transport = new ScriptedTransport((_r, i) => ({ status: i === 0 ? 407 : 200 }));
+    const response = await authenticate(new StrictProxyAuth(), proxied(), transport);
+    expect(transport.sent.map((sent) => sent.headers['proxy-authorization'])).toEqual(['Basic cHU6cHA=', 'Answer 1']);
+    expect(authErrorOf(response)).toBeUndefined();
+  });
+
+  it('keeps the proxy on every hop of a redirect', async () => {
+    const transport = new ScriptedTransport((_r, i) =>
+      i === 0 ? { status: 302, headers: { location: 'http://b.test/y' } } : { status: 200 },
+    );
+    const response = await authenticate(new StrictProxyAuth(), proxied(), transport);
+    expect(transport.sent.map((sent) => [sent.url, sent.headers['proxy-authorization']])).toEqual([
+      ['http://a.test/x', 'Basic cHU6cHA='],
+      ['http://b.test/y', 'Basic cHU6cHA='],
+    ]);
+    expect(authErrorOf(response)).toBeUndefined();
+  });
+
+  it('leaves a Proxy-Authorization the caller set by hand as it is', async () => {
+    const transport = new ScriptedTransport(() => ({ status: 200 }));
+    await authenticate(new TokenAuth(), get('http://a.test/x', { 'proxy-authorization': 'Mine' }), transport);
+    expect(transport.sent[0]?.headers['proxy-authorization']).toBe('Mine');
   });
 });

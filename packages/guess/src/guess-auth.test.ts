@@ -59,6 +59,60 @@ describe('GuessAuth against the test server', () => {
   });
 });
 
+describe('GuessAuth remembers a scheme per protection space, not per origin', () => {
+  // Apache's layout: Basic on /basic/, Digest on /digest/, one origin.
+  let mixed: TestServer;
+  beforeAll(async () => {
+    const basic = { auth: 'basic', realm: 'basic', users } as const;
+    const digest = { auth: 'digest', realm: 'digest', users, algorithms: ['SHA-256'] } as const;
+    mixed = await startTestServer({
+      routes: { '/basic/a': basic, '/basic/b': basic, '/digest/a': digest, '/digest/b': digest, '/other': digest },
+    });
+  });
+  afterAll(() => mixed.close());
+  beforeEach(() => mixed.reset());
+
+  const schemeOf = (i: number) => String(mixed.requests[i]?.headers.authorization ?? 'none').split(' ')[0];
+
+  it('answers each path up front after its first challenge, and switching costs nothing', async () => {
+    const authFetch = withAuth(fetch, new GuessAuth('Mufasa', 'Circle of Life'));
+    for (const path of ['/basic/a', '/digest/a', '/basic/b', '/digest/b', '/basic/a', '/digest/a']) {
+      const response = await authFetch(`${mixed.url}${path}`);
+      expect(response.status).toBe(200);
+      await response.arrayBuffer();
+    }
+    // One 401 per space, then nothing but answers up front; Basic never sent to /digest/.
+    expect(mixed.requests.map((r) => `${r.path} ${schemeOf(mixed.requests.indexOf(r))} ${r.status}`)).toEqual([
+      '/basic/a none 401',
+      '/basic/a Basic 200',
+      '/digest/a none 401',
+      '/digest/a Digest 200',
+      '/basic/b Basic 200',
+      '/digest/b Digest 200',
+      '/basic/a Basic 200',
+      '/digest/a Digest 200',
+    ]);
+  });
+
+  it('Digest remembered for the origin yields to Basic where a closer space asks for it', async () => {
+    const authFetch = withAuth(fetch, new GuessAuth('Mufasa', 'Circle of Life'));
+    for (const path of ['/other', '/basic/a', '/basic/b', '/other', '/digest/a']) {
+      const response = await authFetch(`${mixed.url}${path}`);
+      expect(response.status).toBe(200);
+      await response.arrayBuffer();
+    }
+    expect(mixed.requests.map((r, i) => `${r.path} ${schemeOf(i)} ${r.status}`)).toEqual([
+      '/other none 401',
+      '/other Digest 200',
+      '/basic/a Digest 401',
+      '/basic/a Basic 200',
+      '/basic/b Basic 200',
+      '/other Digest 200',
+      '/digest/a Digest 200',
+    ]);
+  });
+});
+
 describe('GuessAuth picks from every challenge, in any order and layout', () => {
   const both = (lines: string[]) =>
     startTestServer({
@@ -87,6 +141,28 @@ describe('GuessAuth by hand', () => {
     status,
     url: 'http://example.test/',
     headers: new Headers({ [header]: value }),
+  });
+
+  it('forgets Basic for a directory whose server now asks for Digest for the whole origin', async () => {
+    const auth = new GuessAuth('u', 'p');
+    const get = (path: string) => ({ method: 'GET', url: `http://127.0.0.1${path}`, headers: new Headers() });
+    const ok = challenge(200, 'x-ok', '1');
+    // /x/a: Basic asked for and answered; remembered for /x/.
+    let flow = auth.flow(get('/x/a'));
+    await flow.next();
+    await flow.next(challenge(401, 'www-authenticate', 'Basic realm="x"'));
+    await flow.next(ok);
+    // /x/b: Basic up front is refused, Digest is asked for (its space: the whole origin).
+    flow = auth.flow(get('/x/b'));
+    expect((await flow.next()).value?.headers.get('authorization')).toMatch(/^Basic /);
+    const digest = await flow.next(
+      challenge(401, 'www-authenticate', 'Digest realm="d", nonce="n1", qop="auth", algorithm=SHA-256'),
+    );
+    expect(digest.value?.headers.get('authorization')).toMatch(/^Digest /);
+    await flow.next(ok);
+    // /x/c: Digest up front, not the Basic that would be refused on every request.
+    flow = auth.flow(get('/x/c'));
+    expect((await flow.next()).value?.headers.get('authorization')).toMatch(/^Digest /);
   });
 
   it('ignores responses that are not 401', async () => {

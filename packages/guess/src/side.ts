@@ -189,6 +189,8 @@ export class SideExchange {
     if (this.#rememberedKey !== undefined && this.#rememberedKey !== key && key.length <= this.#rememberedKey.length) {
       this.#side.forget(this.#rememberedKey);
     }
+    // The refused scheme's header goes: the new scheme starts from a clean request.
+    if (this.#rememberedKey !== undefined) this.#request.headers.delete(this.#side.credentialHeader());
     this.#flow = scheme.flow(this.#request);
     let next = this.#settle(await this.#flow.next());
     // A scheme that sent no credentials is waiting for a challenge: it is the one we hold.

@@ -69,7 +69,7 @@ export interface ProxyOptions extends DigestOptions {
 }
 
 export interface TestServerOptions {
-  /** Keyed by exact pathname; the query is ignored. */
+  /** Keyed by exact pathname; the query is ignored. Paths given one options object share its nonces. */
   routes?: Record<string, RouteOptions>;
   /** Serve https with a self-signed certificate for 127.0.0.1 (`ca` on the result). */
   tls?: boolean;

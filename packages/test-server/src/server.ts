@@ -117,9 +117,13 @@ function guardFor(kind: RouteOptions['auth'], options: RouteOptions | ProxyOptio
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const routes = new Map<string, { options: RouteOptions; guard: Guard | undefined }>();
+  // Paths given the same options object are one protection space with one
+  // guard (one set of nonces), as a server protecting a directory has.
+  const shared = new Map<RouteOptions, Guard | undefined>();
   for (const [path, route] of Object.entries(options.routes ?? {})) {
     const kind = route.auth ?? 'none';
-    const guard = kind === 'none' ? undefined : guardFor(kind, route);
+    const guard = kind === 'none' ? undefined : shared.has(route) ? shared.get(route) : guardFor(kind, route);
+    shared.set(route, guard);
     if (kind !== 'none' && guard === undefined) throw new Error(`route ${path}: auth ${kind} needs its options`);
     routes.set(path, { options: route, guard });
   }
