@@ -94,3 +94,23 @@ describe('ProxyBasicAuth', () => {
     expect(direct.headers.has('proxy-authorization')).toBe(false);
   });
 });
+
+describe('options', () => {
+  it.each([
+    ['an unknown option', { charst: 'latin1' }, /BasicAuth has no option "charst"/],
+    ['an unknown charset', { charset: 'utf-16' }, /Unknown Basic charset "utf-16"/],
+    ['options that are not an object', 'latin1', /BasicAuth options must be an object/],
+  ])('refuses %s at construction', (_what, options, message) => {
+    for (const make of [
+      () => new BasicAuth('u', 'p', options as never),
+      () => new ProxyBasicAuth('u', 'p', options as never),
+    ]) {
+      expect(make).toThrow(message);
+      try {
+        make();
+      } catch (error) {
+        expect((error as { code?: string }).code).toBe('ERR_INVALID_ARGUMENT');
+      }
+    }
+  });
+});

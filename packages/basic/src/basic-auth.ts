@@ -1,4 +1,12 @@
-import { AuthBase, AuthError, type AuthFlow, type AuthRequest, parseChallenges, requireProxy } from '@authbelt/core';
+import {
+  AuthBase,
+  AuthError,
+  type AuthFlow,
+  type AuthRequest,
+  checkOptions,
+  parseChallenges,
+  requireProxy,
+} from '@authbelt/core';
 import { type BasicCharset, basicCredentials, checkBasicCredentials } from './credentials.js';
 
 /** Options for {@link BasicAuth} and {@link ProxyBasicAuth}. */
@@ -52,6 +60,8 @@ export class BasicAuth extends AuthBase {
 
   constructor(username: string, password: string, options: BasicAuthOptions = {}) {
     super();
+    // Any value normalizeCharset does not know is refused there, naming it.
+    checkOptions('BasicAuth', options, { charset: [() => true, 'a charset'] });
     this.#charset = normalizeCharset(options.charset);
     checkBasicCredentials(username, password, this.#charset);
     this.#username = username;

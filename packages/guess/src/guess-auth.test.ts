@@ -238,3 +238,20 @@ describe('GuessAuth by hand', () => {
     expect(second).not.toBe(first);
   });
 });
+
+describe('GuessAuth options', () => {
+  it.each([
+    ['an unknown option', { allowInsecure: true }, /GuessAuth has no option "allowInsecure"/],
+    [
+      'a value of the wrong type',
+      { allowInsecureBasic: 'yes' },
+      /GuessAuth option allowInsecureBasic must be a boolean/,
+    ],
+    ['options that are not an object', null, /GuessAuth options must be an object/],
+  ])('refuses %s at construction', (_what, options, message) => {
+    expect(() => new GuessAuth('u', 'p', options as never)).toThrow(message);
+    expect(() => new GuessProxyAuth('u', 'p', 'pu', 'pp', options as never)).toThrow(
+      message.source.replace('GuessAuth', 'GuessProxyAuth'),
+    );
+  });
+});

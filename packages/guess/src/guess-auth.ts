@@ -1,4 +1,4 @@
-import { AuthBase, AuthError, type AuthFlow, type AuthRequest } from '@authbelt/core';
+import { AuthBase, type AuthFlow, type AuthRequest, checkOptions } from '@authbelt/core';
 import { GuessSide, type SideExchange } from './side.js';
 
 /** Options for {@link GuessAuth} and {@link GuessProxyAuth}. */
@@ -42,10 +42,8 @@ async function* guessFlow(all: readonly GuessSide[], request: AuthRequest): Auth
   }
 }
 
-function checkOptions(options: GuessAuthOptions): boolean {
-  if (options === null || typeof options !== 'object') {
-    throw new AuthError('ERR_INVALID_ARGUMENT', 'GuessAuth options must be an object');
-  }
+function readOptions(owner: string, options: GuessAuthOptions): boolean {
+  checkOptions(owner, options, { allowInsecureBasic: [(value) => typeof value === 'boolean', 'a boolean'] });
   return options.allowInsecureBasic === true;
 }
 
@@ -69,7 +67,7 @@ export class GuessAuth extends AuthBase {
 
   constructor(username: string, password: string, options: GuessAuthOptions = {}) {
     super();
-    this.#sides = [new GuessSide('origin', username, password, checkOptions(options))];
+    this.#sides = [new GuessSide('origin', username, password, readOptions('GuessAuth', options))];
   }
 
   override flow(request: AuthRequest): AuthFlow {
@@ -98,7 +96,7 @@ export class GuessProxyAuth extends AuthBase {
     options: GuessAuthOptions = {},
   ) {
     super();
-    const insecure = checkOptions(options);
+    const insecure = readOptions('GuessProxyAuth', options);
     this.#sides = [
       new GuessSide('proxy', proxyUsername, proxyPassword, insecure),
       new GuessSide('origin', username, password, insecure),
