@@ -1,3 +1,4 @@
+export type { BearerControl, BearerModeOptions } from './bearer.js';
 export { asInFirefox } from './browser-quirks.js';
 export type {
   DigestAlgorithm,

@@ -4,6 +4,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import net, { type Socket } from 'node:net';
 import { checkBasic } from './basic.js';
+import { type BearerControl, BearerMode, type BearerModeOptions } from './bearer.js';
 import { DigestGuard, type DigestVerdict } from './digest.js';
 import type {
   ProxyOptions,
@@ -115,7 +116,10 @@ function guardFor(kind: RouteOptions['auth'], options: RouteOptions | ProxyOptio
  * await server.close();
  * ```
  */
-export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: TestServerOptions & { bearer?: BearerModeOptions } = {},
+): Promise<TestServer & { bearer: BearerControl }> {
+  const bearer = new BearerMode(options.bearer);
   const routes = new Map<string, { options: RouteOptions; guard: Guard | undefined }>();
   // Paths given the same options object are one protection space with one
   // guard (one set of nonces), as a server protecting a directory has.
@@ -179,7 +183,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       status: 0,
     };
     requests.push(record);
-    const route = routes.get(url.pathname);
+    // Bearer mode's login endpoint and protected paths (bearer.ts).
+    const bearerVerdict = bearer.check(record.method, url.pathname, req.headers.authorization, body);
+    const route =
+      routes.get(url.pathname) ?? (bearerVerdict === undefined ? undefined : { options: {}, guard: undefined });
     const finish = (status: number, headers: Record<string, string | string[]>, payload: string) => {
       record.status = status;
       res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(payload) });
@@ -192,7 +199,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     }
     record.route = url.pathname;
     statsOf(url.pathname).requests++;
-    let user: string | undefined;
+    if (bearerVerdict?.kind === 'answer') {
+      if (bearerVerdict.headers['www-authenticate'] !== undefined) statsOf(url.pathname).challenges++;
+      finish(bearerVerdict.status, bearerVerdict.headers, bearerVerdict.payload);
+      return;
+    }
+    let user: string | undefined = bearerVerdict?.user;
+    if (user !== undefined) record.user = user;
     let authInfo: string | undefined;
     const guard = route.guard;
     if (guard) {
@@ -233,7 +246,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       route.options.status ?? 200,
       headers,
       JSON.stringify({
-        authenticated: route.guard !== undefined,
+        authenticated: route.guard !== undefined || bearerVerdict !== undefined,
         user: user ?? null,
         method: record.method,
         path: record.path,
@@ -410,7 +423,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   if (address === null || typeof address === 'string') throw new Error('no port');
   const origin = `${options.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`;
 
-  const result: TestServer = {
+  const result: TestServer & { bearer: BearerControl } = {
+    bearer: bearer.control,
     url: origin,
     origin,
     port: address.port,
@@ -424,6 +438,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     reset(): void {
       stats.clear();
       requests.length = 0;
+      bearer.reset();
     },
     openSockets(): number {
       return sockets.size;
