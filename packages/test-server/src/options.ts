@@ -53,6 +53,8 @@ export interface RouteOptions extends DigestOptions {
   challenges?: string[];
   /** Always 401, whatever the credentials. */
   alwaysUnauthorized?: boolean;
+  /** Send each 401 with a body that never ends: the headers and a first chunk, then nothing (the connection held open). */
+  endless401?: boolean;
   /** After a successful authentication (or none needed), redirect. */
   redirect?: { location: string; status?: 301 | 302 | 303 | 307 | 308 };
   /** A Set-Cookie header on every 401. */

@@ -224,6 +224,12 @@ export async function startTestServer(
             'content-type': 'text/plain',
           };
           if (route.options.setCookieOn401) headers['set-cookie'] = route.options.setCookieOn401;
+          if (route.options.endless401) {
+            // A server that stalls mid-body: chunked, never ended (close() destroys the socket).
+            record.status = status;
+            res.writeHead(status, headers).write('authentication required\n');
+            return;
+          }
           finish(status, headers, 'authentication required\n');
         },
         401,
