@@ -377,3 +377,52 @@ describe('parseAuthParams', () => {
     expect(authErrorOf(() => parseAuthParams(undefined as never)).code).toBe('ERR_INVALID_ARGUMENT');
   });
 });
+
+describe('parseChallenges: rules the mutation run showed untested', () => {
+  it.each([
+    ['NUL after an escaped backslash', 'Basic realm="a\\\\\u0000"', 16],
+    ['DEL after an escaped backslash', 'Basic realm="a\\\\\u007f"', 16],
+    ['NUL right after a backslash', 'Basic realm="a\\\u0000"', 15],
+  ])('rejects %s in a quoted-string', (_name, value, position) => {
+    const error = authErrorOf(() => parseChallenges(value));
+    expect(error.code).toBe('ERR_CHALLENGE_SYNTAX');
+    expect(error.position).toBe(position);
+  });
+
+  it('accepts SP and HTAB escaped in a quoted-pair (RFC 9110 §5.6.4)', () => {
+    expect(plain(parseChallenges('Basic realm="a\\ b\\\tc"'))).toEqual([c('basic', { realm: 'a b\tc' })]);
+  });
+
+  it('accepts HTAB and SP around "=" in an auth-param (RFC 9110 §11.2 BWS)', () => {
+    expect(plain(parseChallenges('Digest realm\t="x", nonce \t= \t"n"'))).toEqual([
+      c('digest', { realm: 'x', nonce: 'n' }),
+    ]);
+  });
+
+  it('keeps a parameter name that is a prefix or an extension of a known one as it is', () => {
+    const [challenge] = parseChallenges('X ho=1, ur=2, stal=3, nonc=4, uris=5, REAL=6, d=7, realms=8');
+    expect({ ...challenge?.params }).toEqual({
+      ho: '1',
+      ur: '2',
+      stal: '3',
+      nonc: '4',
+      uris: '5',
+      real: '6',
+      d: '7',
+      realms: '8',
+    });
+    // And schemes the same way.
+    expect(parseChallenges('Dig, Digests, BASI').map((x) => x.scheme)).toEqual(['dig', 'digests', 'basi']);
+  });
+
+  it('takes maxLength as a number of characters only: 0 allows only the empty value, a string is refused', () => {
+    expect(parseChallenges('', { maxLength: 0 })).toEqual([]);
+    expect(authErrorOf(() => parseChallenges('B', { maxLength: 0 })).code).toBe('ERR_CHALLENGE_SYNTAX');
+    for (const bad of ['5', -1, Number.NaN, null]) {
+      expect(authErrorOf(() => parseChallenges('Basic', { maxLength: bad as never })).code).toBe(
+        'ERR_INVALID_ARGUMENT',
+      );
+      expect(authErrorOf(() => parseAuthParams('a=b', { maxLength: bad as never })).code).toBe('ERR_INVALID_ARGUMENT');
+    }
+  });
+});

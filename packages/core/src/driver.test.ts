@@ -169,6 +169,89 @@ describe('redirects', () => {
     expect(transport.sent[1]?.headers).toEqual({ 'x-trace': 't' });
   });
 
+  it('leaves the caller’s credentials behind for good once the chain has left their origin', async () => {
+    // a.test -> b.test/y -> b.test/z: b.test/z is same-origin with the hop before, but not with the caller's.
+    const transport = new ScriptedTransport((r) =>
+      r.url === 'http://a.test/x'
+        ? redirectTo('http://b.test/y')
+        : r.url === 'http://b.test/y'
+          ? redirectTo('/z')
+          : { status: 200 },
+    );
+    const user = { authorization: 'Bearer mine', cookie: 'c=1', 'x-trace': 't' };
+    await authenticate(new TokenAuth(), get('http://a.test/x', user), transport);
+    expect(transport.sent.map((sent) => sent.url)).toEqual(['http://a.test/x', 'http://b.test/y', 'http://b.test/z']);
+    expect(transport.sent[1]?.headers).toEqual({ 'x-trace': 't' });
+    expect(transport.sent[2]?.headers).toEqual({ 'x-trace': 't' });
+  });
+
+  it('follows a redirect to https (another origin: no credentials)', async () => {
+    const transport = new ScriptedTransport((_r, i) => (i === 0 ? redirectTo('https://a.test/y') : { status: 200 }));
+    const response = await authenticate(new TokenAuth(), get('http://a.test/x', { cookie: 'c=1' }), transport);
+    expect(response.status).toBe(200);
+    expect(transport.sent[1]).toMatchObject({ url: 'https://a.test/y', headers: {} });
+  });
+
+  it('returns a redirect status without Location as it is', async () => {
+    for (const status of [301, 302, 303, 307, 308]) {
+      const transport = new ScriptedTransport(() => ({ status }));
+      const response = await authenticate(new TokenAuth(), get(), transport);
+      expect(response.status).toBe(status);
+      expect(transport.sent).toHaveLength(1);
+      expect(transport.discarded).toEqual([]);
+    }
+  });
+
+  it('rewrites only what Fetch rewrites: PUT on 302 and HEAD on 303 keep their method', async () => {
+    const body = { replayable: true, bytes: async () => new Uint8Array([1]) };
+    for (const [method, status, expected, hasBody] of [
+      ['PUT', 302, 'PUT', true],
+      ['PUT', 301, 'PUT', true],
+      ['HEAD', 303, 'HEAD', false],
+      ['HEAD', 302, 'HEAD', false],
+      ['DELETE', 303, 'GET', false],
+    ] as const) {
+      let seen: AuthRequest | undefined;
+      const transport = new ScriptedTransport((r, i) => {
+        if (i === 1) seen = r;
+        return i === 0 ? redirectTo('/next', status) : { status: 200 };
+      });
+      const request = get('http://a.test/x', { 'content-type': 'text/plain' });
+      request.method = method;
+      if (method !== 'HEAD') request.body = body;
+      await authenticate(new TokenAuth(), request, transport);
+      expect([method, status, seen?.method]).toEqual([method, status, expected]);
+      expect(seen?.body !== undefined).toBe(hasBody);
+    }
+  });
+
+  it('drops every request-body header with the body (Fetch: content-type, -length, -encoding, -language, -location)', async () => {
+    let seen: AuthRequest | undefined;
+    const transport = new ScriptedTransport((r, i) => {
+      if (i === 1) seen = r;
+      return i === 0 ? redirectTo('/next', 302) : { status: 200 };
+    });
+    const request = get('http://a.test/x', {
+      'content-type': 'text/plain',
+      'content-length': '1',
+      'content-encoding': 'gzip',
+      'content-language': 'en',
+      'content-location': '/x',
+      'content-disposition': 'inline',
+      'x-trace': 't',
+    });
+    request.method = 'POST';
+    request.body = { replayable: true, bytes: async () => new Uint8Array([1]) };
+    await authenticate(new TokenAuth(), request, transport);
+    expect(seen?.method).toBe('GET');
+    // content-disposition is not a request-body header in Fetch's list: it stays.
+    expect(Object.keys(Object.fromEntries(seen?.headers ?? []))).toEqual([
+      'content-disposition',
+      'x-tokenauth',
+      'x-trace',
+    ]);
+  });
+
   it('does not answer a challenge from another origin', async () => {
     const transport = new ScriptedTransport((r) =>
       r.url.startsWith('http://a.test') ? redirectTo('http://b.test/') : { status: 401 },
