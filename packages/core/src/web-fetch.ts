@@ -4,6 +4,10 @@
 // Reading a small body to its end returns the connection to the pool; past
 // this many bytes cancelling (and losing the connection) is cheaper.
 const DRAIN_LIMIT = 64 * 1024;
+// A body still arriving after this long (a server that stalls, or never ends
+// it) is cancelled: a new connection costs less than waiting (DESIGN.md:
+// "no slow body stalls the exchange").
+const DRAIN_TIME_MS = 100;
 
 // What `new Request(request, init)` would copy from `request` besides method, headers and body.
 const REQUEST_OPTIONS = [
@@ -18,8 +22,27 @@ const REQUEST_OPTIONS = [
 ] as const satisfies readonly (keyof Request & keyof RequestInit)[];
 
 /**
+ * What {@link discardResponseBody} needs of a response: a fetch `Response`
+ * from any fetch (the platform's, undici's, a polyfill's), whatever its
+ * typings call the stream.
+ */
+export interface DiscardableResponse {
+  readonly bodyUsed: boolean;
+  readonly body: {
+    getReader(): {
+      read(): Promise<{ done: boolean; value?: { byteLength: number } | undefined }>;
+      cancel(): Promise<void>;
+    };
+  } | null;
+}
+
+/**
  * Drain or cancel the body of a fetch `Response` the caller will never see,
- * so no connection leaks: an adapter's `Transport.discard`.
+ * so no connection leaks and no slow body stalls the exchange: an adapter's
+ * `Transport.discard`. What arrives within a short time and a small size is
+ * read, so the connection goes back to the pool; the rest is cancelled (its
+ * connection closed) and the exchange moves on at once. No timer outlives
+ * the call.
  *
  * @example
  * ```ts
@@ -27,17 +50,35 @@ const REQUEST_OPTIONS = [
  * await discardResponseBody(new Response('401 body'));
  * ```
  */
-export async function discardResponseBody(response: Response): Promise<void> {
-  const reader = response.bodyUsed ? undefined : response.body?.getReader();
+export async function discardResponseBody(response: DiscardableResponse): Promise<void> {
+  let reader: ReturnType<NonNullable<DiscardableResponse['body']>['getReader']> | undefined;
   try {
-    for (let seen = 0; reader && seen <= DRAIN_LIMIT; ) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      seen += value.byteLength;
+    reader = response.bodyUsed ? undefined : response.body?.getReader();
+  } catch {
+    // Locked: someone else is reading it.
+  }
+  if (reader === undefined) return;
+  let expire = (): void => {};
+  // Resolves (to undefined) when draining has taken too long.
+  const late = new Promise<undefined>((resolve) => {
+    expire = () => resolve(undefined);
+  });
+  const timer = setTimeout(expire, DRAIN_TIME_MS);
+  try {
+    for (let seen = 0; seen <= DRAIN_LIMIT; ) {
+      // A read still pending when the time is up settles once the stream is cancelled.
+      const chunk = await Promise.race([reader.read(), late]);
+      if (chunk === undefined) break;
+      if (chunk.done) return;
+      seen += chunk.value?.byteLength ?? 0;
     }
-    await reader?.cancel();
+    // Not awaited: a body that never ends may also be slow to cancel, and the
+    // caller has nothing to wait for.
+    reader.cancel().catch(() => {});
   } catch {
     // A body that fails while being thrown away changes nothing for the caller.
+  } finally {
+    clearTimeout(timer);
   }
 }
 
