@@ -4,13 +4,22 @@ import {
   type AuthFlow,
   type AuthRequest,
   type AuthResponse,
+  checkOptions,
   isAuthError,
+  type OptionRule,
   parseAuthParams,
   parseChallenges,
 } from '@authbelt/core';
+import { type DigestAlgorithm, lookupAlgorithm } from './algorithm.js';
 import { randomCnonce } from './cnonce.js';
-import { answerable, buildDigest, type DigestQop, type DigestResult } from './digest-core.js';
-import { hasLineBreakOrNul } from './encoding.js';
+import {
+  answerable,
+  buildDigest,
+  checkCredentials,
+  type DigestPolicy,
+  type DigestQop,
+  type DigestResult,
+} from './digest-core.js';
 import { hashHex } from './hash.js';
 import { type ProtectionSpace, ProtectionSpaces } from './protection-space.js';
 import { selectChallenge } from './select-challenge.js';
@@ -21,11 +30,31 @@ import { selectChallenge } from './select-challenge.js';
  * @example
  * ```ts
  * import { DigestAuth, type DigestAuthOptions } from '@authbelt/digest';
- * const options: DigestAuthOptions = { qop: 'auth-int', maxProtectionSpaces: 16 };
+ * // Refuse MD5: answer only SHA-256 and SHA-512-256 challenges.
+ * const options: DigestAuthOptions = { algorithms: ['SHA-256', 'SHA-512-256'], maxProtectionSpaces: 16 };
  * const auth = new DigestAuth('user', 'pass', options);
  * ```
  */
 export interface DigestAuthOptions {
+  /**
+   * The algorithms to answer, by name (case-insensitive, e.g.
+   * `['SHA-256', 'SHA-512-256']` to refuse MD5). A challenge naming another
+   * is not answered: its 401 goes to the caller with
+   * `ERR_UNSUPPORTED_ALGORITHM` in `authErrorOf(response)`. Default: all
+   * eight this package speaks, MD5 included, because MD5 is what most
+   * servers offer (Apache's mod_auth_digest and squid offer nothing else).
+   */
+  algorithms?: readonly DigestAlgorithm[] | undefined;
+  /**
+   * Refuse challenges without `qop` (RFC 2069): their answer carries no
+   * client nonce, so whoever sends the challenge chooses every input of the
+   * hash (a precomputed dictionary attack on the password), and no nc, so a
+   * replay cannot be detected. RFC 7616 §3.3 requires servers to send qop,
+   * and every server in the interop suite does. The 401 goes to the caller
+   * with `ERR_UNSUPPORTED_QOP`. Default `true`; `false` answers them as RFC
+   * 2617 says.
+   */
+  requireQop?: boolean | undefined;
   /**
    * The qop to answer when a challenge offers both `auth` and `auth-int`.
    * Default `'auth'`: `auth-int` hashes the whole request body, which then has
@@ -54,24 +83,21 @@ export interface DigestAuthOptions {
 }
 
 // What each option may be, and what it must be when given.
-const OPTION_RULES: ReadonlyArray<readonly [keyof DigestAuthOptions, (value: unknown) => boolean, string]> = [
-  ['qop', (value) => value === 'auth' || value === 'auth-int', "'auth' or 'auth-int'"],
-  ['verifyServer', (value) => typeof value === 'boolean', 'a boolean'],
-  ['preemptive', (value) => typeof value === 'boolean', 'a boolean'],
-  ['maxProtectionSpaces', (value) => Number.isInteger(value) && (value as number) >= 1, 'a positive integer'],
-  ['cnonce', (value) => typeof value === 'function', 'a function returning a string'],
-];
-
-function checkOptions(options: DigestAuthOptions): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new AuthError('ERR_INVALID_ARGUMENT', 'DigestAuth options must be an object');
-  }
-  for (const [name, valid, what] of OPTION_RULES) {
-    if (options[name] !== undefined && !valid(options[name])) {
-      throw new AuthError('ERR_INVALID_ARGUMENT', `DigestAuth option ${name} must be ${what}`);
-    }
-  }
-}
+const OPTION_RULES: Readonly<Record<keyof DigestAuthOptions, OptionRule>> = {
+  algorithms: [
+    (value) =>
+      Array.isArray(value) &&
+      value.length > 0 &&
+      value.every((name) => typeof name === 'string' && lookupAlgorithm(name) !== undefined),
+    'a non-empty array of Digest algorithm names (MD5, SHA-256, SHA-512-256, SHA-512, each with or without -sess)',
+  ],
+  requireQop: [(value) => typeof value === 'boolean', 'a boolean'],
+  qop: [(value) => value === 'auth' || value === 'auth-int', "'auth' or 'auth-int'"],
+  verifyServer: [(value) => typeof value === 'boolean', 'a boolean'],
+  preemptive: [(value) => typeof value === 'boolean', 'a boolean'],
+  maxProtectionSpaces: [(value) => Number.isInteger(value) && (value as number) >= 1, 'a positive integer'],
+  cnonce: [(value) => typeof value === 'function', 'a function returning a string'],
+};
 
 /** What one leg sent, kept to check the server's answer. */
 interface Sent {
@@ -105,6 +131,20 @@ interface Sent {
  * ```
  */
 export class DigestAuth extends AuthBase {
+  /**
+   * The options this class takes and what each must be, for core's
+   * `checkOptions`: any other name, or a value of the wrong kind, fails at
+   * construction with `ERR_INVALID_ARGUMENT` naming the option (in plain
+   * JavaScript, `{ algorithm: 'SHA-256' }` would otherwise be ignored without
+   * a word). A subclass with options of its own declares its rules with
+   * these: `static override readonly optionRules = { ...DigestAuth.optionRules,
+   * mine: [(value) => typeof value === 'boolean', 'a boolean'] }`. A subclass
+   * that declares none has only these options' values checked, as it may take
+   * others. A scheme that builds a `DigestAuth` from its own options (GuessAuth)
+   * can check them with these rules too.
+   */
+  static readonly optionRules: Readonly<Record<string, OptionRule>> = OPTION_RULES;
+
   /** The status that carries a challenge: 401 here, 407 for a proxy. */
   protected readonly challengeStatus: number = 401;
   /** The header that carries the challenge. */
@@ -123,21 +163,26 @@ export class DigestAuth extends AuthBase {
   readonly #preemptive: boolean;
   readonly #cnonce: () => string;
   readonly #spaces: ProtectionSpaces;
+  readonly #policy: DigestPolicy;
 
   constructor(username: string, password: string, options: DigestAuthOptions = {}) {
     super();
-    if (typeof username !== 'string' || typeof password !== 'string') {
-      throw new AuthError('ERR_INVALID_CREDENTIALS', 'DigestAuth needs a username and a password as strings');
+    // Messages name the part and position, never the value.
+    checkCredentials(username, password);
+    if (Object.hasOwn(new.target, 'optionRules') || typeof options !== 'object' || options === null) {
+      checkOptions(new.target.name, options, new.target.optionRules);
+    } else {
+      // A subclass that declares no options of its own: check the values of ours only.
+      const ours = Object.entries(options).filter(([name]) => Object.hasOwn(OPTION_RULES, name));
+      checkOptions(new.target.name, Object.fromEntries(ours), OPTION_RULES);
     }
-    // Messages never echo the password.
-    for (const [what, value] of [
-      ['username', username],
-      ['password', password],
-    ] as const) {
-      if (hasLineBreakOrNul(value))
-        throw new AuthError('ERR_INVALID_CREDENTIALS', `The Digest ${what} holds a CR, LF or NUL`);
-    }
-    checkOptions(options);
+    this.#policy = {
+      algorithms:
+        options.algorithms === undefined
+          ? undefined
+          : new Set(options.algorithms.map((name) => (lookupAlgorithm(name) as { name: DigestAlgorithm }).name)),
+      requireQop: options.requireQop ?? true,
+    };
     this.#username = username;
     this.#password = password;
     this.#qop = options.qop ?? 'auth';
@@ -182,9 +227,18 @@ export class DigestAuth extends AuthBase {
     return prefixes.length > 0 ? prefixes : undefined;
   }
 
-  /** The digest `uri`: the request-target (RFC 7616 §3.4), origin-form unless the request says otherwise. */
+  /**
+   * The digest `uri` (RFC 7616 §3.4): the request-target the origin sees,
+   * which is origin-form (path and query). Also through a proxy: the request
+   * goes to the proxy in absolute-form, and the proxy sends it on to the
+   * origin in origin-form (RFC 9112 §3.2.1, §3.2.2), and the origin compares
+   * `uri` with that (lighttpd answers 400 on a mismatch, Apache and httpbin
+   * 401). `request.target` is what the proxy reads, not the origin, except
+   * the asterisk-form of a server-wide OPTIONS, which reaches the origin as
+   * it is (RFC 9112 §3.2.4).
+   */
   protected digestUri(request: AuthRequest): string {
-    if (request.target !== undefined) return request.target;
+    if (request.target === '*') return '*';
     const url = new URL(request.url);
     return `${url.pathname || '/'}${url.search}`;
   }
@@ -215,7 +269,12 @@ export class DigestAuth extends AuthBase {
       }
       const header = response.headers.get(this.challengeHeader);
       if (header === null) return;
-      const selected = selectChallenge(parseChallenges(header), this.#qop, request.body?.replayable ?? true);
+      const selected = selectChallenge(
+        parseChallenges(header),
+        this.#qop,
+        request.body?.replayable ?? true,
+        this.#policy,
+      );
       if (selected === undefined) return;
 
       const stale = selected.params.stale?.trim().toLowerCase() === 'true';
@@ -244,7 +303,7 @@ export class DigestAuth extends AuthBase {
     params: Readonly<Record<string, string>>,
     preemptive: boolean,
   ): Promise<Sent | undefined> {
-    const selected = answerable(params, this.#qop, request.body?.replayable ?? true);
+    const selected = answerable(params, this.#qop, request.body?.replayable ?? true, this.#policy);
     // Read the body before taking an nc: from here to the header, nothing awaits,
     // so concurrent requests take their counts one after another.
     const body = selected.qop === 'auth-int' && request.body !== undefined ? await request.body.bytes() : undefined;

@@ -132,8 +132,8 @@ describe('DigestAuth over the wire (test server, adapter-fetch)', () => {
     });
   });
 
-  it('answers an RFC 2069 (no qop) challenge', async () => {
-    expect(await status(await client()(`${server.url}/rfc2069`))).toBe(200);
+  it('answers an RFC 2069 (no qop) challenge with requireQop: false', async () => {
+    expect(await status(await client({ requireQop: false })(`${server.url}/rfc2069`))).toBe(200);
     expect(lastAnswer('/rfc2069').qop).toBeUndefined();
   });
 
@@ -144,7 +144,7 @@ describe('DigestAuth over the wire (test server, adapter-fetch)', () => {
     }
   });
 
-  it('sends a non-ASCII username as username* (RFC 8187)', async () => {
+  it('sends a non-ASCII username as username* (RFC 8187) where the server announces charset=UTF-8', async () => {
     expect(await status(await client({}, 'Jäsøn Doe')(`${server.url}/charset`))).toBe(200);
     expect(lastAnswer('/charset')['username*']).toBe("UTF-8''J%C3%A4s%C3%B8n%20Doe");
   });

@@ -1,6 +1,6 @@
 import { AuthError, type Challenge, quoteString } from '@authbelt/core';
-import { type AlgorithmInfo, lookupAlgorithm } from './algorithm.js';
-import { extValue, hasLineBreakOrNul, isPlainAscii } from './encoding.js';
+import { type AlgorithmInfo, type DigestAlgorithm, lookupAlgorithm } from './algorithm.js';
+import { extValue, isPlainAscii } from './encoding.js';
 import type { HashName } from './hash-name.js';
 
 /**
@@ -83,6 +83,17 @@ export interface DigestResult {
   readonly rspauth: () => string | undefined;
 }
 
+/**
+ * Which challenges a client is willing to answer: its minimum. `undefined`
+ * algorithms means every one this package speaks.
+ */
+export interface DigestPolicy {
+  /** Canonical names of the algorithms to answer. */
+  readonly algorithms: ReadonlySet<DigestAlgorithm> | undefined;
+  /** Refuse RFC 2069 challenges (no qop: no cnonce, no nc). */
+  readonly requireQop: boolean;
+}
+
 /** What a Digest challenge says, once it is known to be answerable. */
 export interface Answerable {
   readonly algorithm: AlgorithmInfo;
@@ -120,12 +131,15 @@ function challengeParams(challenge: DigestAuthorizationInput['challenge']): Read
 /**
  * The algorithm and qop to answer a Digest challenge's `params` with, or the
  * `AuthError` saying why it cannot be answered: `ERR_INVALID_CHALLENGE` (no
- * nonce or realm), `ERR_UNSUPPORTED_ALGORITHM`, `ERR_UNSUPPORTED_QOP`.
+ * nonce or realm), `ERR_UNSUPPORTED_ALGORITHM` (unknown, or left out by the
+ * policy), `ERR_UNSUPPORTED_QOP` (none usable, or none at all when the policy
+ * requires one).
  */
 export function answerable(
   params: Readonly<Record<string, string>>,
   preferred: DigestQop,
   authIntPossible: boolean,
+  policy?: DigestPolicy,
 ): Answerable {
   const missing = params.nonce === undefined ? 'nonce' : params.realm === undefined ? 'realm' : undefined;
   if (missing !== undefined) throw new AuthError('ERR_INVALID_CHALLENGE', `The Digest challenge has no ${missing}`);
@@ -136,7 +150,23 @@ export function answerable(
       `Unsupported Digest algorithm ${JSON.stringify(params.algorithm)}`,
     );
   }
-  return { algorithm, qop: chooseQop(params.qop, preferred, authIntPossible) };
+  if (policy?.algorithms !== undefined && !policy.algorithms.has(algorithm.name)) {
+    throw new AuthError(
+      'ERR_UNSUPPORTED_ALGORITHM',
+      `The Digest algorithm ${algorithm.name} is not among the allowed algorithms (${[...policy.algorithms].join(', ')})`,
+    );
+  }
+  const qop = chooseQop(params.qop, preferred, authIntPossible);
+  // RFC 7616 §3.3 makes qop mandatory; without it (RFC 2069) the answer has
+  // no cnonce, so whoever picks the nonce picks all the hashed input, and no
+  // nc, so a replay cannot be told apart.
+  if (qop === undefined && policy?.requireQop === true) {
+    throw new AuthError(
+      'ERR_UNSUPPORTED_QOP',
+      'The Digest challenge offers no qop (RFC 2069); refused because requireQop is true',
+    );
+  }
+  return { algorithm, qop };
 }
 
 /**
@@ -180,6 +210,35 @@ function utf8Octets(value: string): string {
   return out;
 }
 
+/** True when `value` holds a control character a quoted-string cannot carry (RFC 9110 §5.6.4: only HTAB). */
+function hasControl(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/**
+ * Digest credentials must not hold a CR, LF or NUL (they would end up in a
+ * header). Messages name the part and position, never the value, and read as
+ * Basic's do.
+ */
+export function checkCredentials(username: string, password: string): void {
+  for (const [part, value] of [
+    ['username', username],
+    ['password', password],
+  ] as const) {
+    if (typeof value !== 'string') throw new AuthError('ERR_INVALID_CREDENTIALS', `Digest ${part} must be a string`);
+    const position = value.search(/[\r\n\0]/);
+    if (position !== -1) {
+      throw new AuthError('ERR_INVALID_CREDENTIALS', `Digest ${part} has a control character at position ${position}`, {
+        position,
+      });
+    }
+  }
+}
+
 function checkString(value: unknown, what: string): void {
   if (typeof value !== 'string') throw new AuthError('ERR_INVALID_ARGUMENT', `digestAuthorization needs a ${what}`);
 }
@@ -215,9 +274,7 @@ export function buildDigest(input: DigestAuthorizationInput, hashHex: HashHex): 
       break;
     }
   }
-  if (!plain && hasLineBreakOrNul(username + password)) {
-    throw new AuthError('ERR_INVALID_CREDENTIALS', 'The username or password holds a CR, LF or NUL');
-  }
+  if (!plain) checkCredentials(username, password);
   const quote = plain ? (value: string): string => `"${value}"` : quoteString;
 
   // Every hash input is built as octets, one character each. Header-borne
@@ -255,13 +312,21 @@ export function buildDigest(input: DigestAuthorizationInput, hashHex: HashHex): 
   // known. Every quoted value is plain (see above) or goes through
   // quoteString (a CR, LF or NUL is ERR_HEADER_INJECTION); algorithm, qop and nc are tokens (RFC 7616
   // §3.4), userhash is "true", username* an RFC 8187 ext-value of tchar only.
-  // RFC 7616 §3.4.4: userhash; §3.4 username*: a name a quoted-string cannot carry.
   let header = 'Digest username';
   if (userhash) {
+    // RFC 7616 §3.4.4: userhash.
     header += `="${H(`${user}:${realmOctets}`)}"`;
   } else if (plain || isPlainAscii(username)) {
     header += `=${quote(username)}`;
+  } else if (!hasControl(username) && params.charset?.trim().toLowerCase() !== 'utf-8') {
+    // A server that does not announce charset=UTF-8 reads username as the
+    // octets in the quoted-string (RFC 9110 §5.6.4 obs-text): the raw UTF-8
+    // octets, one character each, as curl sends them and Apache and squid
+    // read them. They are also the octets hashed in A1.
+    header += `=${quoteString(user)}`;
   } else {
+    // RFC 7616 §3.4 and §4: username* for a server that announces
+    // charset=UTF-8, and for a name a quoted-string cannot carry at all.
     header += `*=${extValue(username)}`;
   }
   header += `, realm=${quote(realm)}, nonce=${quote(nonce)}, uri=${quote(uri)}`;

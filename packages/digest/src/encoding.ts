@@ -17,8 +17,3 @@ export function extValue(value: string): string {
 export function isPlainAscii(value: string): boolean {
   return /^[\t\x20-\x7e]*$/.test(value);
 }
-
-/** True when `value` holds a CR, LF or NUL. */
-export function hasLineBreakOrNul(value: string): boolean {
-  return /[\r\n\0]/.test(value);
-}

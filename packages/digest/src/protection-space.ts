@@ -1,13 +1,10 @@
-// Nonces remembered per protection space, so a late response carrying an
-// older nonce never restarts that nonce's count (RFC 7616 §3.4: the server
-// may reject a repeated nc as a replay).
-const NONCES_PER_SPACE = 16;
-const MAX_NC = 0xffffffff;
+import { NonceCounts } from './nonce-counts.js';
 
 /**
  * One protection space (RFC 7616 §3.2: origin + realm) with the challenge
- * that opened it and a nonce count per nonce. Counts are taken and increased
- * in one synchronous step, so concurrent requests never share an nc.
+ * that opened it, its current nonce, and the instance's nonce counts. Counts
+ * are taken and increased in one synchronous step, so concurrent requests
+ * never share an nc.
  */
 export class ProtectionSpace {
   readonly origin: string;
@@ -16,18 +13,23 @@ export class ProtectionSpace {
   params: Readonly<Record<string, string>>;
   /** RFC 7616 §3.3 `domain`: the absolute URL prefixes of the space; `undefined` for the whole origin. */
   domain: readonly string[] | undefined;
-  readonly #counts = new Map<string, number>();
+  readonly #counts: NonceCounts;
+  /** Forgotten: a late response may still name a nonce, but nothing holds a count for it any more. */
+  #released = false;
 
   constructor(
     origin: string,
     realm: string,
     params: Readonly<Record<string, string>>,
     domain: readonly string[] | undefined,
+    counts: NonceCounts,
   ) {
     this.origin = origin;
     this.realm = realm;
     this.params = params;
     this.domain = domain;
+    this.#counts = counts;
+    counts.pin(origin, this.nonce);
   }
 
   /**
@@ -47,26 +49,29 @@ export class ProtectionSpace {
     return this.params.nonce ?? '';
   }
 
-  /** Make `nonce` the current one (a fresh challenge or `nextnonce`), keeping its count if it was seen. */
+  /**
+   * Make `nonce` the current one (a fresh challenge or `nextnonce`). A nonce
+   * seen before continues its count, however many others came in between
+   * (within what {@link NonceCounts} keeps).
+   */
   useNonce(nonce: string, params: Readonly<Record<string, string>> = this.params): void {
+    const previous = this.nonce;
     this.params = { ...params, nonce };
+    if (nonce === previous || this.#released) return;
+    this.#counts.pin(this.origin, nonce);
+    this.#counts.unpin(this.origin, previous);
   }
 
   /** The next nc for `nonce`, or `undefined` when its 2^32 - 1 counts are used up. */
   take(nonce: string): number | undefined {
-    const used = this.#counts.get(nonce) ?? 0;
-    if (used >= MAX_NC) return undefined;
-    this.#counts.delete(nonce);
-    this.#counts.set(nonce, used + 1);
-    if (this.#counts.size > NONCES_PER_SPACE) {
-      for (const old of this.#counts.keys()) {
-        if (old !== this.nonce) {
-          this.#counts.delete(old);
-          break;
-        }
-      }
-    }
-    return used + 1;
+    return this.#counts.take(this.origin, nonce);
+  }
+
+  /** The space is forgotten: its current nonce's count becomes one of the retired ones. */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#counts.unpin(this.origin, this.nonce);
   }
 }
 
@@ -77,9 +82,17 @@ export class ProtectionSpaces {
   readonly #max: number;
   // In least recently used order, so a later space is a more recent one.
   readonly #spaces = new Map<string, ProtectionSpace>();
+  // One store for every space, so a count outlives a forgotten space: a space
+  // opened again with a nonce seen before continues that nonce's count.
+  readonly #counts = new NonceCounts();
 
   constructor(max: number) {
     this.#max = max;
+  }
+
+  /** The nonce counts of every space. */
+  get counts(): NonceCounts {
+    return this.#counts;
   }
 
   /** How many spaces are remembered. */
@@ -121,7 +134,7 @@ export class ProtectionSpaces {
     const realm = params.realm ?? '';
     let space = this.#spaces.get(spaceKey(origin, realm));
     if (space === undefined) {
-      space = new ProtectionSpace(origin, realm, params, domain);
+      space = new ProtectionSpace(origin, realm, params, domain, this.#counts);
     } else {
       space.useNonce(params.nonce ?? '', params);
       space.domain = domain;
@@ -133,7 +146,9 @@ export class ProtectionSpaces {
   /** Forget a space (its credentials were refused). */
   forget(space: ProtectionSpace): void {
     const key = spaceKey(space.origin, space.realm);
-    if (this.#spaces.get(key) === space) this.#spaces.delete(key);
+    if (this.#spaces.get(key) !== space) return;
+    this.#spaces.delete(key);
+    space.release();
   }
 
   #touch(space: ProtectionSpace): void {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { DigestAlgorithm, DigestOptions } from './options.js';
-import { decodeExtValue, type ParsedAuthorization } from './parse.js';
+import { decodeExtValue, decodeRawUtf8, type ParsedAuthorization } from './parse.js';
 
 const HASHES: Record<string, string> = {
   md5: 'md5',
@@ -41,6 +41,9 @@ export class DigestGuard {
   readonly #users: Record<string, string>;
   readonly #opaque: string | undefined;
   readonly #nonces = new Map<string, NonceState>();
+  /** `nextnonceRing`: the nonces handed out in turn as nextnonce, and where the turn is. */
+  #ring: string[] | undefined;
+  #ringTurn = 0;
 
   constructor(realm: string, users: Record<string, string>, options: DigestOptions) {
     this.#realm = realm;
@@ -74,6 +77,21 @@ export class DigestGuard {
     return nonce;
   }
 
+  /** The next `nextnonce`: a fresh nonce, or the next one of the ring. */
+  #nextNonce(): string {
+    const size = this.#options.nextnonceRing;
+    if (size === undefined) return this.#newNonce();
+    if (this.#ring === undefined) {
+      this.#ring = Array.from({ length: size }, (_, i) => `ring-${i}-${randomBytes(9).toString('base64url')}`);
+      for (const nonce of this.#ring) this.#nonces.set(nonce, { created: Date.now(), uses: 0, seen: new Set() });
+    }
+    const nonce = this.#ring[this.#ringTurn % size] as string;
+    this.#ringTurn++;
+    // A ring nonce stays valid however many others were issued since.
+    if (!this.#nonces.has(nonce)) this.#nonces.set(nonce, { created: Date.now(), uses: 0, seen: new Set() });
+    return nonce;
+  }
+
   /** One WWW-Authenticate (or Proxy-Authenticate) line per algorithm. */
   challenges(stale = false): string[] {
     const nonce = this.#newNonce();
@@ -103,7 +121,10 @@ export class DigestGuard {
     if (this.#options.userhash && params.get('userhash') === 'true') {
       return Object.keys(this.#users).find((user) => digestHash(algorithm, `${user}:${this.#realm}`) === username);
     }
-    return Object.hasOwn(this.#users, username) ? username : undefined;
+    // RFC 9110 §5.6.4 obs-text: a non-ASCII name in the quoted-string comes as
+    // its raw UTF-8 octets (what curl sends and Apache and squid read).
+    const name = decodeRawUtf8(username);
+    return name !== undefined && Object.hasOwn(this.#users, name) ? name : undefined;
   }
 
   /** Check an Authorization value for `method target` with `body`. */
@@ -170,7 +191,7 @@ export class DigestGuard {
     state.uses++;
 
     const info: string[] = [];
-    if (this.#options.nextnonce) info.push(`nextnonce="${this.#newNonce()}"`);
+    if (this.#options.nextnonce) info.push(`nextnonce="${this.#nextNonce()}"`);
     if (this.#options.authInfo && qop !== undefined) {
       const rspHa2 = digestHash(offered, `:${target}`);
       let rspauth = digestHash(offered, `${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${rspHa2}`);

@@ -17,7 +17,11 @@ export interface DigestOptions {
   qop?: Array<'auth' | 'auth-int'> | 'none';
   /** Offer `userhash=true` and expect the hashed username (RFC 7616 §3.4.4). */
   userhash?: boolean;
-  /** Offer `charset=UTF-8` and accept `username*` (RFC 7616 §3.4.4, RFC 8187). */
+  /**
+   * Offer `charset=UTF-8` and accept `username*` (RFC 7616 §3.4.4, RFC 8187).
+   * Without it, a non-ASCII `username` is read as raw UTF-8 octets, as Apache
+   * and squid do.
+   */
   digestCharset?: boolean;
   /** The opaque to require; default random per server, `false` for none. */
   opaque?: string | false;
@@ -27,6 +31,13 @@ export interface DigestOptions {
   nonceLifetimeMs?: number;
   /** Send `nextnonce` in Authentication-Info on success. */
   nextnonce?: boolean;
+  /**
+   * With `nextnonce`: take each `nextnonce` in turn from a fixed ring of this
+   * many nonces instead of a fresh one, so every nonce comes back after that
+   * many others (a server cycling its nonces). Each ring nonce keeps its own nc
+   * replay record.
+   */
+  nextnonceRing?: number;
   /** Send Authentication-Info with rspauth, qop, nc and cnonce on success (RFC 7616 §3.5). */
   authInfo?: boolean;
   /** Send a wrong rspauth, to test that clients check it. */

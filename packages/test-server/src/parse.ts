@@ -83,3 +83,22 @@ export function decodeExtValue(value: string): string | undefined {
     return undefined;
   }
 }
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A quoted-string value with obs-text (RFC 9110 §5.6.4) read as the UTF-8
+ * octets it carries. Node gives header values one character per octet
+ * (latin1): the octets of `jürgen` arrive as `jÃ¼rgen`, and this gives
+ * `jürgen` back. `undefined` when the octets are not UTF-8; an ASCII value
+ * comes back as it is.
+ */
+export function decodeRawUtf8(value: string): string | undefined {
+  if (!/[\u0080-\uffff]/.test(value)) return value;
+  if (/[\u0100-\uffff]/.test(value)) return undefined;
+  try {
+    return utf8.decode(Buffer.from(value, 'latin1'));
+  } catch {
+    return undefined;
+  }
+}
