@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { BasicAuth, ProxyBasicAuth } from '@authbelt/basic';
+import { ApiKeyAuth, BearerAuth } from '@authbelt/bearer';
 import { AuthBase, type AuthFlow, type AuthRequest, isAuthError } from '@authbelt/core';
 import { DigestAuth } from '@authbelt/digest';
 import { GuessAuth } from '@authbelt/guess';
@@ -38,7 +39,7 @@ class ChallengeTokenAuth extends AuthBase {
   }
 }
 
-let site: TestServer;
+let site: Awaited<ReturnType<typeof startTestServer>>;
 let other: TestServer;
 let secure: TestServer;
 let basicProxy: TestServer;
@@ -73,6 +74,10 @@ beforeAll(async () => {
       qop: ['auth'],
       nonceUses: 0,
     },
+    '/open': {},
+    '/open-to-other': { redirect: { location: `${other.url}/landing` } },
+    '/api-key': { auth: 'header', header: { name: 'X-API-Key', value: 'k-123' } },
+    '/token-scheme': { auth: 'header', header: { name: 'Authorization', value: 'Token 9944b09199c62bcf' } },
     '/cookie': { auth: 'header', header: { name: 'X-TokenAuth', value: 'tok' }, setCookieOn401: 'sid=from-401' },
     '/to-same': { auth: 'basic', realm: 'conformance', users, redirect: { location: '/basic' } },
     '/to-other': { auth: 'basic', realm: 'conformance', users, redirect: { location: `${other.url}/landing` } },
@@ -102,7 +107,13 @@ beforeAll(async () => {
       };
     }
   }
-  site = await startTestServer({ routes });
+  site = await startTestServer({
+    routes,
+    bearer: {
+      users,
+      routes: { '/bearer': {}, '/bearer-admin': { scope: 'admin' } },
+    },
+  });
   secure = await startTestServer({
     tls: true,
     routes: {
@@ -154,6 +165,110 @@ async function expectDigest(client: ClientDriver, path: string, method = 'GET', 
   expect(json(response.body)).toMatchObject({ authenticated: true, user: 'Mufasa' });
   expect(site.stats(path)).toMatchObject({ requests: 2, authSuccesses: 1 });
 }
+
+/** The README's login provider, over plain fetch (a provider's own requests never go through the scheme). */
+const login = async () => {
+  const answer = await fetch(`${site.url}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'Aladdin', password: 'open sesame' }),
+  });
+  const { access_token, expires_in } = await answer.json();
+  return { accessToken: access_token as string, expiresIn: expires_in as number };
+};
+
+const tokenScenarios: Scenario[] = [
+  {
+    name: 'BearerAuth: a static token in one round trip',
+    async run(client) {
+      const { accessToken } = await login();
+      site.reset();
+      const response = await client.request(new BearerAuth(accessToken), `${site.url}/bearer`);
+      expect(response.status).toBe(200);
+      expect(json(response.body)).toMatchObject({ user: 'Aladdin' });
+      expect(site.stats('/bearer').requests).toBe(1);
+    },
+  },
+  {
+    name: 'BearerAuth: a login token, 20 concurrent requests cost one login',
+    async run(client) {
+      const auth = new BearerAuth(login);
+      const responses = await Promise.all(Array.from({ length: 20 }, () => client.request(auth, `${site.url}/bearer`)));
+      expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+      expect(site.bearer.logins()).toBe(1);
+      expect(site.stats('/bearer').requests).toBe(20);
+    },
+  },
+  {
+    name: 'BearerAuth: a revoked token is renewed once and a POST body resent byte for byte',
+    needs: ['body:string'],
+    async run(client) {
+      const auth = new BearerAuth(login);
+      expect((await client.request(auth, `${site.url}/bearer`)).status).toBe(200);
+      site.bearer.revokeAll();
+      site.reset();
+      const response = await client.request(auth, `${site.url}/bearer`, { method: 'POST', body: 'string' });
+      expect(response.status).toBe(200);
+      expect(site.bearer.logins()).toBe(1);
+      const [refused, accepted] = site.requests.filter((r) => r.path === '/bearer');
+      expect([refused?.status, accepted?.status]).toEqual([401, 200]);
+      expect(sha256(accepted?.body)).toBe(sha256(refused?.body));
+    },
+  },
+  {
+    name: 'BearerAuth: a token the server keeps refusing is renewed once; the second 401 goes to the caller',
+    async run(client) {
+      const response = await client.request(new BearerAuth(async () => 'never-issued'), `${site.url}/bearer`);
+      expect(response.status).toBe(401);
+      expect(site.stats('/bearer').requests).toBe(2);
+      if (client.isHttpError === undefined) expect(response.httpError).toBeUndefined();
+      else expect(client.isHttpError(response.httpError, 401)).toBe(true);
+    },
+  },
+  {
+    name: 'BearerAuth: 403 insufficient_scope is not renewed',
+    async run(client) {
+      const response = await client.request(new BearerAuth(login), `${site.url}/bearer-admin`);
+      expect(response.status).toBe(403);
+      expect(site.bearer.logins()).toBe(1);
+      expect(site.stats('/bearer-admin').requests).toBe(1);
+    },
+  },
+  {
+    name: 'BearerAuth: a redirect to another origin carries no token',
+    async run(client) {
+      const response = await client.request(new BearerAuth('mF_9.B5f-4.1JqM'), `${site.url}/open-to-other`);
+      expect(response.status).toBe(200);
+      expect(site.requests[0]?.headers.authorization).toBe('Bearer mF_9.B5f-4.1JqM');
+      expect(other.requests[0]?.headers.authorization).toBeUndefined();
+    },
+  },
+  {
+    name: 'ApiKeyAuth: a key in a header',
+    async run(client) {
+      const response = await client.request(new ApiKeyAuth('k-123', { header: 'X-API-Key' }), `${site.url}/api-key`);
+      expect(response.status).toBe(200);
+    },
+  },
+  {
+    name: 'ApiKeyAuth: a key after a scheme in Authorization',
+    async run(client) {
+      const auth = new ApiKeyAuth('9944b09199c62bcf', { header: 'Authorization', scheme: 'Token' });
+      expect((await client.request(auth, `${site.url}/token-scheme`)).status).toBe(200);
+    },
+  },
+  {
+    name: 'ApiKeyAuth: a key in the query, percent-encoded, the other parameters kept',
+    async run(client) {
+      const key = 'k+y/=&ü';
+      const response = await client.request(new ApiKeyAuth(key, { query: 'api_key' }), `${site.url}/open?a=1`);
+      expect(response.status).toBe(200);
+      const target = new URL(site.requests[0]?.target ?? '', site.url);
+      expect(target.searchParams.get('a')).toBe('1');
+      expect(target.searchParams.getAll('api_key')).toEqual([key]);
+    },
+  },
+];
 
 const schemeScenarios: Scenario[] = [
   {
@@ -461,6 +576,7 @@ const redirectScenarios: Scenario[] = [
 
 const scenarios: Array<[string, Scenario[]]> = [
   ['schemes', schemeScenarios],
+  ['token schemes', tokenScenarios],
   ['methods and bodies', bodyScenarios],
   ['the exchange', exchangeScenarios],
   ['redirects', redirectScenarios],
