@@ -49,16 +49,17 @@ const ORIGINAL: unique symbol = Symbol.for('authbelt.axios.originalAdapter') as 
 const DEFAULT_ADAPTERS: AdapterConfig = ['xhr', 'http', 'fetch'];
 // follow-redirects' default, which axios's Node adapter uses when maxRedirects is unset.
 const AXIOS_MAX_REDIRECTS = 21;
+// The Fetch standard's limit, which axios's fetch adapter keeps whatever maxRedirects says.
+const FETCH_MAX_REDIRECTS = 20;
 
 interface MarkedAdapter extends AxiosAdapter {
   [ORIGINAL]: AdapterConfig;
 }
 
-/** One response of the exchange and the URL it answers (axios responses do not carry it). */
-interface Leg {
-  readonly response: AxiosResponse;
-  readonly url: string;
-}
+// The URL each leg's response answers (axios responses do not carry it). The
+// driver keeps `authErrorOf`'s reason on the very response object the
+// transport returned, so that object is what the caller gets: no wrapper, no copy.
+const legUrls = new WeakMap<AxiosResponse, string>();
 
 function resolveAdapter(adapter: AdapterConfig, config: InternalAxiosRequestConfig): AxiosAdapter {
   return (getAdapter as (adapters: AdapterConfig, config: InternalAxiosRequestConfig) => AxiosAdapter)(
@@ -96,13 +97,76 @@ function isAbortSignal(signal: unknown): signal is AbortSignal {
   return typeof AbortSignal !== 'undefined' && signal instanceof AbortSignal;
 }
 
-async function discardLeg(leg: Leg): Promise<void> {
-  const data: unknown = leg.response.data;
+// An intermediate `responseType: 'stream'` body is drained so its connection
+// goes back to the pool; one that is still running after this many bytes or
+// this long is destroyed instead (it never ends, or costs more than a new connection).
+const DRAIN_LIMIT = 64 * 1024;
+const DRAIN_MS = 1000;
+
+interface NodeReadable {
+  resume(): void;
+  destroy(): void;
+  on(event: 'data', listener: (chunk: { length: number }) => void): void;
+  once(event: 'end' | 'close' | 'error', listener: () => void): void;
+  readableEnded?: boolean;
+}
+
+function isNodeReadable(data: unknown): data is NodeReadable {
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    typeof (data as { resume?: unknown }).resume === 'function' &&
+    typeof (data as { destroy?: unknown }).destroy === 'function'
+  );
+}
+
+async function discardLeg(response: AxiosResponse): Promise<void> {
+  const data: unknown = response.data;
   // Only `responseType: 'stream'` leaves a body unread; every other type is read to its end by axios.
   if (typeof ReadableStream !== 'undefined' && data instanceof ReadableStream) {
     await data.cancel().catch(() => {});
-  } else if (typeof data === 'object' && data !== null && typeof (data as { resume?: unknown }).resume === 'function') {
-    (data as { resume(): void }).resume();
+  } else if (isNodeReadable(data) && data.readableEnded !== true) {
+    // Drained in the background (the next leg need not wait for it), within a bound.
+    let seen = 0;
+    const timer = setTimeout(() => data.destroy(), DRAIN_MS);
+    (timer as { unref?: () => void }).unref?.();
+    const done = () => clearTimeout(timer);
+    data.once('end', done);
+    data.once('close', done);
+    data.once('error', done);
+    data.on('data', (chunk) => {
+      seen += chunk.length;
+      if (seen > DRAIN_LIMIT) data.destroy();
+    });
+    data.resume();
+  }
+}
+
+/** What `Authorization` axios's `auth` option would send: Basic over the UTF-8 octets of `user:password` (as the Node http adapter does). */
+function axiosBasic(auth: { username?: string; password?: string }): string {
+  const octets = new TextEncoder().encode(`${auth.username ?? ''}:${auth.password ?? ''}`);
+  let binary = '';
+  for (const octet of octets) binary += String.fromCharCode(octet);
+  return `Basic ${btoa(binary)}`;
+}
+
+/**
+ * The origin of the proxy axios's Node `http` adapter sends this request to,
+ * when `proxy` names one. As axios does, a proxy without `protocol` is
+ * reached with the target's own protocol. The `fetch` and `xhr` adapters
+ * ignore `proxy`, and a proxy axios reads from `HTTP_PROXY` (when `proxy`
+ * is undefined) is not known here: only an explicit one is marked.
+ */
+function explicitProxy(config: InternalAxiosRequestConfig, kind: AdapterKind, url: URL): string | undefined {
+  const proxy = config.proxy;
+  if (kind !== 'http' || typeof proxy !== 'object' || proxy === null || typeof proxy.host !== 'string')
+    return undefined;
+  const protocol = proxy.protocol === undefined ? url.protocol : proxy.protocol.replace(/:?$/, ':');
+  const host = proxy.host.includes(':') && !proxy.host.startsWith('[') ? `[${proxy.host}]` : proxy.host;
+  try {
+    return new URL(`${protocol}//${host}${proxy.port === undefined ? '' : `:${proxy.port}`}`).origin;
+  } catch {
+    return undefined;
   }
 }
 
@@ -123,6 +187,7 @@ export function authAdapter(auth: AuthBase, original: AdapterConfig, options: Wi
     const clientRedirects =
       options.redirects === 'client' || kind === 'xhr' || (kind === 'fetch' && redirectsAreOpaque());
     const fetchRedirect = (config.fetchOptions as { redirect?: RequestRedirect } | undefined)?.redirect ?? 'follow';
+    // axios's fetch adapter ignores maxRedirects (fetch follows up to 20); its http adapter follows none at 0.
     const follow = !clientRedirects && (kind === 'fetch' ? fetchRedirect === 'follow' : config.maxRedirects !== 0);
 
     const body = await AxiosBody.from(config.data);
@@ -131,6 +196,11 @@ export function authAdapter(auth: AuthBase, original: AdapterConfig, options: Wi
       url: url.href,
       headers: toWebHeaders(config.headers),
     };
+    // axios's own `auth` is a header the user set (DESIGN.md): as axios does, it
+    // replaces an `Authorization` in `headers`; then, like any header the user
+    // set, the scheme's own header wins over it and it is dropped on a hop to
+    // another origin. Each leg goes without `auth`, or axios would put it back.
+    if (config.auth) request.headers.set('authorization', axiosBasic(config.auth));
     if (body !== undefined) {
       request.body = body;
       if (body.contentType !== undefined) {
@@ -138,12 +208,11 @@ export function authAdapter(auth: AuthBase, original: AdapterConfig, options: Wi
         request.headers.delete('content-length');
       }
     }
-    // axios's `proxy` option sends plain-http requests to the proxy in absolute-form (RFC 9112 §3.2.2).
-    if (typeof config.proxy === 'object' && config.proxy !== null && url.protocol === 'http:') {
-      request.target = url.href;
-    }
+    // Proxy credentials go only to a proxy the user named (core's driver reads `proxy`).
+    const proxy = explicitProxy(config, kind, url);
+    if (proxy !== undefined) request.proxy = proxy;
 
-    const send = async (leg: AuthRequest): Promise<Leg> => {
+    const send = async (leg: AuthRequest): Promise<AxiosResponse> => {
       const legConfig: InternalAxiosRequestConfig = {
         ...config,
         url: leg.url,
@@ -156,31 +225,39 @@ export function authAdapter(auth: AuthBase, original: AdapterConfig, options: Wi
       };
       delete legConfig.baseURL;
       delete legConfig.params;
+      delete legConfig.auth;
       if (follow) {
         if (kind === 'fetch') legConfig.fetchOptions = { ...config.fetchOptions, redirect: 'manual' };
         else legConfig.maxRedirects = 0;
       }
-      return { response: await inner(legConfig), url: leg.url };
+      const response = await inner(legConfig);
+      legUrls.set(response, leg.url);
+      return response;
     };
 
     const driverOptions: AuthenticateOptions = {
       redirect: follow ? 'follow' : 'manual',
-      maxRedirects: typeof config.maxRedirects === 'number' ? config.maxRedirects : AXIOS_MAX_REDIRECTS,
+      maxRedirects:
+        kind === 'fetch'
+          ? FETCH_MAX_REDIRECTS
+          : typeof config.maxRedirects === 'number'
+            ? config.maxRedirects
+            : AXIOS_MAX_REDIRECTS,
       maxLegs: options.maxLegs,
       signal: isAbortSignal(config.signal) ? config.signal : undefined,
     };
 
-    let leg: Leg;
+    let response: AxiosResponse;
     try {
-      leg = await authenticate(
+      response = await authenticate(
         auth,
         request,
         {
           send,
-          view: (sent: Leg): AuthResponse => ({
-            status: sent.response.status,
-            url: sent.url,
-            headers: toWebHeaders(sent.response.headers),
+          view: (sent: AxiosResponse): AuthResponse => ({
+            status: sent.status,
+            url: legUrls.get(sent) ?? url.href,
+            headers: toWebHeaders(sent.headers),
           }),
           discard: discardLeg,
         },
@@ -190,8 +267,11 @@ export function authAdapter(auth: AuthBase, original: AdapterConfig, options: Wi
       throw callerFacing(error, config);
     }
 
-    // The caller sees their own config, so a retry library re-sending `response.config` goes through auth again.
-    const response: AxiosResponse = { ...leg.response, config };
+    // The caller sees their own config, so a retry library re-sending
+    // `response.config` goes through auth again. The response object itself
+    // is the one the driver saw, so `authErrorOf(response)` finds its reason.
+    response.config = config;
+    if (kind === 'http' && follow) markResponseUrl(response, legUrls.get(response));
     const validateStatus = config.validateStatus;
     if (response.status && validateStatus && !validateStatus(response.status)) {
       // What axios's own settle() rejects with.
@@ -208,18 +288,30 @@ export function authAdapter(auth: AuthBase, original: AdapterConfig, options: Wi
   return Object.assign(adapter, { [ORIGINAL]: original }) as MarkedAdapter;
 }
 
-/** Point errors at the caller's config and their responses at axios responses, as axios itself would. */
+/**
+ * Where axios's http adapter says which URL answered: follow-redirects sets
+ * `responseUrl` on the last response (`response.request.res`). Each leg is
+ * sent without follow-redirects, so the final URL (without its fragment, which
+ * is never sent) goes there as plain axios would have put it.
+ */
+function markResponseUrl(response: AxiosResponse, url: string | undefined): void {
+  const res: unknown = (response.request as { res?: unknown } | undefined)?.res;
+  if (url === undefined || typeof res !== 'object' || res === null) return;
+  const finalUrl = new URL(url);
+  finalUrl.hash = '';
+  (res as { responseUrl?: string }).responseUrl = finalUrl.href;
+}
+
+/** Point errors at the caller's config, as axios itself would; their responses stay the objects the driver saw. */
 function callerFacing(error: unknown, config: InternalAxiosRequestConfig): unknown {
   if (error instanceof AxiosError) {
     error.config = config;
-    if (error.response !== undefined) error.response = { ...error.response, config };
+    if (error.response !== undefined) error.response.config = config;
     return error;
   }
   if (isAuthError(error)) {
-    const leg = error.response as Leg | undefined;
-    if (leg !== undefined && typeof leg === 'object' && 'response' in leg) {
-      Object.defineProperty(error, 'response', { value: { ...leg.response, config }, enumerable: true });
-    }
+    const response = error.response as AxiosResponse | undefined;
+    if (typeof response === 'object' && response !== null && 'config' in response) response.config = config;
   }
   return error;
 }

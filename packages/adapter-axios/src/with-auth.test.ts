@@ -6,7 +6,7 @@ import { AuthBase, type AuthFlow, type AuthRequest, isAuthError } from '@authbel
 import { startTestServer, type TestServer } from '@authbelt/test-server';
 import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ejectAuth, withAuth } from './index.js';
+import { ejectAuth, type WithAuthOptions, withAuth } from './index.js';
 
 class TokenAuth extends AuthBase {
   constructor(private readonly token: string) {
@@ -153,6 +153,28 @@ describe.each(adapters)('withAuth(axios) with the %s adapter', (adapter) => {
     expect(new TextDecoder().decode(server.requests[0]?.body)).toBe('streamed');
   });
 
+  it('sends a Node Readable once with a preemptive scheme', async () => {
+    const response = await client(new BasicAuth('Aladdin', 'open sesame')).post(
+      `${server.url}/basic`,
+      Readable.from([Buffer.from('node stream')]),
+    );
+    expect(response.status).toBe(200);
+    expect(new TextDecoder().decode(server.requests[0]?.body)).toBe('node stream');
+  });
+
+  it('takes a web ReadableStream only where axios does (the fetch adapter)', async () => {
+    const send = (api: AxiosInstance) =>
+      api.post(`${server.url}/basic`, new Blob(['web stream']).stream()).then(
+        (response) => response.status,
+        (error: unknown) => (error as AxiosError).code,
+      );
+    const plain = await send(axios.create({ adapter, auth: { username: 'Aladdin', password: 'open sesame' } }));
+    const ours = await send(client(new BasicAuth('Aladdin', 'open sesame')));
+    // axios 1.13's http adapter refuses it before sending ("Data after transformation must be ...").
+    expect(plain).toBe(adapter === 'http' ? 'ERR_BAD_REQUEST' : 200);
+    expect(ours).toBe(plain);
+  });
+
   it('stays authenticated across a same-origin redirect', async () => {
     const response = await client(new BasicAuth('Aladdin', 'open sesame')).get(`${server.url}/to-same`);
     expect(response.status).toBe(200);
@@ -262,6 +284,23 @@ describe('withAuth(axios) specifics', () => {
     expect(response.status).toBe(200);
     expect(proxy.requests[0]).toMatchObject({ proxy: true, target: `${other.url}/landing?x=1`, status: 200 });
     expect(other.requests[0]?.headers['proxy-authorization']).toBeUndefined();
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['maxLegs: 0', { maxLegs: 0 }, /withAuth option maxLegs must be an integer of at least 1/],
+    ['maxLegs: 2.5', { maxLegs: 2.5 }, /withAuth option maxLegs/],
+    ["redirects: 'follow'", { redirects: 'follow' }, /withAuth option redirects must be 'authbelt' or 'client'/],
+    ['an unknown option', { maxRedirects: 3 }, /withAuth has no option "maxRedirects"/],
+    ['null', null, /withAuth options must be an object/],
+  ])('refuses %s at construction with ERR_INVALID_ARGUMENT naming the option', (_name, options, message) => {
+    let error: unknown;
+    try {
+      withAuth(axios.create(), new BasicAuth('a', 'b'), options as WithAuthOptions);
+    } catch (e) {
+      error = e;
+    }
+    expect(isAuthError(error) && error.code).toBe('ERR_INVALID_ARGUMENT');
+    expect((error as Error).message).toMatch(message);
   });
 
   it('refuses what is not an axios instance or a scheme', () => {

@@ -1,10 +1,15 @@
-import { type AuthBase, AuthError } from '@authbelt/core';
+import { type AuthBase, AuthError, checkOptions, MAX_LEGS_RULE, type OptionRule } from '@authbelt/core';
 import type { AxiosInstance, InternalAxiosRequestConfig } from 'axios';
 import { authAdapter, originalAdapter, type WithAuthOptions } from './auth-adapter.js';
 
 // The interceptor each instance carries, so ejectAuth can remove it and a
 // second withAuth replaces the first instead of stacking on it.
 const installed = new WeakMap<object, number>();
+
+const OPTION_RULES: Readonly<Record<keyof WithAuthOptions, OptionRule>> = {
+  redirects: [(value) => value === 'authbelt' || value === 'client', "'authbelt' or 'client'"],
+  maxLegs: MAX_LEGS_RULE,
+};
 
 /**
  * Make every request of an axios instance (or of the default `axios`) go
@@ -16,7 +21,9 @@ const installed = new WeakMap<object, number>();
  * used (`http`, `fetch`, `xhr` or your own). Your `validateStatus` is applied
  * to the final response only, so a wrong password rejects with the usual
  * `AxiosError` carrying the server's 401. Calling `withAuth` again on the same
- * instance replaces the scheme; {@link ejectAuth} removes it.
+ * instance replaces the scheme; {@link ejectAuth} removes it. An unknown
+ * option or an invalid value (`maxLegs: 0`) throws `AuthError`
+ * `ERR_INVALID_ARGUMENT` naming the option.
  *
  * @example
  * ```ts
@@ -39,13 +46,14 @@ export function withAuth<T extends AxiosInstance>(instance: T, auth: AuthBase, o
   if (auth === null || typeof auth !== 'object' || typeof auth.flow !== 'function') {
     throw new AuthError('ERR_INVALID_ARGUMENT', 'withAuth needs an AuthBase as its second argument');
   }
-  if (options.redirects !== undefined && options.redirects !== 'authbelt' && options.redirects !== 'client') {
-    throw new AuthError('ERR_INVALID_ARGUMENT', "redirects must be 'authbelt' or 'client'");
-  }
+  // Bad options fail here, not on the first request (plain JavaScript callers have no types to catch them).
+  checkOptions('withAuth', options, OPTION_RULES);
+  // Checked once: a later change to the caller's object does not reach the requests.
+  const settings: WithAuthOptions = { ...options };
   ejectAuth(instance);
   const id = instance.interceptors.request.use(
     (config: InternalAxiosRequestConfig): InternalAxiosRequestConfig => {
-      config.adapter = authAdapter(auth, originalAdapter(config.adapter), options);
+      config.adapter = authAdapter(auth, originalAdapter(config.adapter), settings);
       return config;
     },
     null,

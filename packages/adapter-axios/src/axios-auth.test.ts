@@ -1,0 +1,93 @@
+import { BasicAuth } from '@authbelt/basic';
+import { AuthBase, type AuthRequest } from '@authbelt/core';
+import { DigestAuth } from '@authbelt/digest';
+import { startTestServer, type TestServer } from '@authbelt/test-server';
+import axios from 'axios';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withAuth } from './index.js';
+
+// axios's own `auth` option is a header the user set (DESIGN.md): it never
+// follows a redirect to another origin, and the scheme's header wins over it.
+
+class TokenAuth extends AuthBase {
+  override authorize(request: AuthRequest): void {
+    request.headers.set('X-TokenAuth', 'tok');
+  }
+}
+
+const users = { Aladdin: 'open sesame', axuser: 'SECRET' };
+const statuses = [301, 302, 303, 307, 308] as const;
+const axiosAuth = { username: 'axuser', password: 'SECRET' };
+let server: TestServer;
+let other: TestServer;
+
+beforeAll(async () => {
+  other = await startTestServer({ routes: { '/landing': {} } });
+  const routes: Parameters<typeof startTestServer>[0] = {
+    routes: {
+      '/basic': { auth: 'basic', realm: 'r', users },
+      '/digest': { auth: 'digest', realm: 'd', users: { Mufasa: 'Circle of Life' } },
+      '/token': { auth: 'header', header: { name: 'X-TokenAuth', value: 'tok' } },
+    },
+  };
+  for (const status of statuses) {
+    // Another port on the same host is another origin (RFC 6454 §4).
+    (routes.routes ?? {})[`/to-other-${status}`] = {
+      auth: 'basic',
+      realm: 'r',
+      users,
+      redirect: { location: `${other.url}/landing`, status },
+    };
+  }
+  server = await startTestServer(routes);
+});
+afterAll(async () => {
+  await Promise.all([server.close(), other.close()]);
+});
+beforeEach(() => {
+  server.reset();
+  other.reset();
+});
+
+const adapters = ['http', 'fetch'] as const;
+
+describe.each(adapters)('axios’s auth option with the %s adapter', (adapter) => {
+  it.each(statuses)('a %i to another origin carries no Authorization (auth on the instance)', async (status) => {
+    const api = withAuth(axios.create({ adapter, auth: axiosAuth }), new BasicAuth('Aladdin', 'open sesame'));
+    const response = await api.get(`${server.url}/to-other-${status}`);
+    expect(response.status).toBe(200);
+    // The scheme's header wins on the first origin, as the README says.
+    expect(server.requests.map((r) => [r.status, r.user])).toEqual([[status, 'Aladdin']]);
+    expect(other.requests).toHaveLength(1);
+    expect(other.requests[0]?.headers.authorization).toBeUndefined();
+  });
+
+  it.each(statuses)('a %i to another origin carries no Authorization (auth on the request)', async (status) => {
+    const api = withAuth(axios.create({ adapter }), new TokenAuth());
+    const response = await api.get(`${server.url}/to-other-${status}`, { auth: axiosAuth });
+    expect(response.status).toBe(200);
+    // No scheme header replaces it here: axios's auth signs in on the first origin, as without authbelt.
+    expect(server.requests.map((r) => [r.status, r.user])).toEqual([[status, 'axuser']]);
+    expect(other.requests).toHaveLength(1);
+    expect(other.requests[0]?.headers.authorization).toBeUndefined();
+  });
+
+  it('answers Digest when the instance has auth, in two requests', async () => {
+    const api = withAuth(axios.create({ adapter, auth: axiosAuth }), new DigestAuth('Mufasa', 'Circle of Life'));
+    const response = await api.get(`${server.url}/digest`);
+    expect(response.status).toBe(200);
+    expect(server.requests.map((r) => [r.status, r.user ?? null])).toEqual([
+      [401, null],
+      [200, 'Mufasa'],
+    ]);
+    expect(server.requests[1]?.headers.authorization).toMatch(/^Digest /);
+  });
+
+  it('sends axios’s auth where the scheme sets no Authorization, replacing the one in headers as axios does', async () => {
+    const api = withAuth(axios.create({ adapter, auth: axiosAuth }), new TokenAuth());
+    const response = await api.get(`${server.url}/basic`, { headers: { Authorization: 'Bearer other' } });
+    expect(response.status).toBe(200);
+    expect(server.requests.map((r) => r.user)).toEqual(['axuser']);
+    expect(server.requests[0]?.headers['x-tokenauth']).toBe('tok');
+  });
+});

@@ -1,0 +1,145 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ProxyBasicAuth } from '@authbelt/basic';
+import { authErrorOf } from '@authbelt/core';
+import { ProxyDigestAuth } from '@authbelt/proxy-digest';
+import { startTestServer, type TestServer } from '@authbelt/test-server';
+import axios, { type AxiosResponse } from 'axios';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withAuth } from './index.js';
+
+// Proxy credentials go only to a proxy the user named with axios's `proxy`
+// option (DESIGN.md); everywhere else a proxy scheme sends nothing and says why.
+
+let basicProxy: TestServer;
+let digestProxy: TestServer;
+let origin: TestServer;
+// An origin server (not a proxy) that answers every request with a 407.
+let fake407: Server;
+let fake407Url: string;
+const fake407Seen: IncomingHttpHeaders[] = [];
+
+const portOf = (server: TestServer) => Number(new URL(server.url).port);
+const rejected = async (pending: Promise<AxiosResponse>): Promise<AxiosResponse | undefined> =>
+  pending.then(
+    () => undefined,
+    (error: unknown) => (axios.isAxiosError(error) ? error.response : undefined),
+  );
+
+beforeAll(async () => {
+  basicProxy = await startTestServer({ proxy: { auth: 'basic', realm: 'proxy', users: { pu: 'pp' } } });
+  digestProxy = await startTestServer({ proxy: { auth: 'digest', realm: 'proxy', users: { pu: 'pp' } } });
+  origin = await startTestServer({ routes: { '/open': {} } });
+  fake407 = createServer((req, res) => {
+    fake407Seen.push(req.headers);
+    res.writeHead(407, { 'proxy-authenticate': 'Basic realm="not a proxy"', 'content-length': '0' }).end();
+  });
+  await new Promise<void>((resolve) => fake407.listen(0, '127.0.0.1', resolve));
+  fake407Url = `http://127.0.0.1:${(fake407.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  fake407.closeAllConnections();
+  await Promise.all([
+    basicProxy.close(),
+    digestProxy.close(),
+    origin.close(),
+    new Promise((resolve) => fake407.close(resolve)),
+  ]);
+});
+beforeEach(() => {
+  for (const server of [basicProxy, digestProxy, origin]) server.reset();
+  fake407Seen.length = 0;
+});
+
+describe('axios’s proxy option with the http adapter', () => {
+  it('sends ProxyBasicAuth’s credentials to the proxy, in one request', async () => {
+    const api = withAuth(
+      axios.create({ adapter: 'http', proxy: { protocol: 'http', host: '127.0.0.1', port: portOf(basicProxy) } }),
+      new ProxyBasicAuth('pu', 'pp'),
+    );
+    const response = await api.get(`${origin.url}/open?x=1`);
+    expect(response.status).toBe(200);
+    expect(basicProxy.requests).toHaveLength(1);
+    expect(basicProxy.requests[0]).toMatchObject({ proxy: true, target: `${origin.url}/open?x=1`, status: 200 });
+    expect(basicProxy.requests[0]?.headers['proxy-authorization']).toMatch(/^Basic /);
+    expect(origin.requests[0]?.headers['proxy-authorization']).toBeUndefined();
+  });
+
+  it('answers ProxyDigestAuth’s 407 with the absolute-form uri the proxy reads (proxy without protocol)', async () => {
+    const api = withAuth(
+      axios.create({ adapter: 'http', proxy: { host: '127.0.0.1', port: portOf(digestProxy) } }),
+      new ProxyDigestAuth('pu', 'pp'),
+    );
+    const response = await api.get(`${origin.url}/open?x=1`);
+    expect(response.status).toBe(200);
+    expect(digestProxy.requests.map((r) => r.status)).toEqual([407, 200]);
+    expect(digestProxy.requests[1]?.headers['proxy-authorization']).toContain(`uri="${origin.url}/open?x=1"`);
+  });
+});
+
+describe.each(['http', 'fetch'] as const)('proxy schemes with no proxy named, %s adapter', (adapter) => {
+  it('sends no Proxy-Authorization to the origin and says why (ERR_NO_PROXY)', async () => {
+    const response = await withAuth(axios.create({ adapter }), new ProxyBasicAuth('pu', 'pp')).get(
+      `${origin.url}/open`,
+    );
+    expect(response.status).toBe(200);
+    expect(origin.requests).toHaveLength(1);
+    expect(origin.requests[0]?.headers['proxy-authorization']).toBeUndefined();
+    expect(authErrorOf(response)?.code).toBe('ERR_NO_PROXY');
+  });
+
+  it('returns a 407 from an origin unanswered (ProxyBasicAuth and ProxyDigestAuth)', async () => {
+    for (const auth of [new ProxyBasicAuth('pu', 'pp'), new ProxyDigestAuth('pu', 'pp')]) {
+      const error = await withAuth(axios.create({ adapter }), auth)
+        .get(`${fake407Url}/`)
+        .catch((e: unknown) => e);
+      if (adapter === 'fetch') {
+        // Fetch makes every 407 a network error, with or without authbelt.
+        expect(axios.isAxiosError(error) && error.code).toBe('ERR_NETWORK');
+      } else {
+        const response = axios.isAxiosError(error) ? error.response : undefined;
+        expect(response?.status).toBe(407);
+        expect(authErrorOf(response as object)?.code).toBe('ERR_NO_PROXY');
+      }
+    }
+    expect(fake407Seen).toHaveLength(2);
+    expect(fake407Seen.map((headers) => headers['proxy-authorization'])).toEqual([undefined, undefined]);
+  });
+});
+
+describe('proxy schemes where axios does not send to the proxy named', () => {
+  it('the fetch adapter ignores proxy: no Proxy-Authorization reaches the origin', async () => {
+    const api = withAuth(
+      axios.create({ adapter: 'fetch', proxy: { protocol: 'http', host: '127.0.0.1', port: portOf(basicProxy) } }),
+      new ProxyBasicAuth('pu', 'pp'),
+    );
+    const response = await api.get(`${origin.url}/open`);
+    expect(response.status).toBe(200);
+    expect(basicProxy.requests).toHaveLength(0);
+    expect(origin.requests[0]?.headers['proxy-authorization']).toBeUndefined();
+    expect(authErrorOf(response)?.code).toBe('ERR_NO_PROXY');
+  });
+
+  describe('a proxy axios reads from HTTP_PROXY', () => {
+    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
+    beforeEach(() => {
+      process.env.HTTP_PROXY = basicProxy.url;
+      process.env.NO_PROXY = '';
+    });
+    afterEach(() => {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    });
+
+    it('is not one the user named: its 407 comes back unanswered, with ERR_NO_PROXY', async () => {
+      const api = withAuth(axios.create({ adapter: 'http' }), new ProxyBasicAuth('pu', 'pp'));
+      const response = await rejected(api.get(`${origin.url}/open`));
+      expect(response?.status).toBe(407);
+      expect(basicProxy.requests).toHaveLength(1);
+      expect(basicProxy.requests[0]?.headers['proxy-authorization']).toBeUndefined();
+      expect(authErrorOf(response as object)?.code).toBe('ERR_NO_PROXY');
+    });
+  });
+});
