@@ -5,6 +5,7 @@ import { withAuth } from '@authbelt/adapter-fetch';
 import { proxyDispatcher } from '@authbelt/adapter-fetch/proxy';
 import { withAuth as withKyAuth } from '@authbelt/adapter-ky';
 import { BasicAuth } from '@authbelt/basic';
+import { ApiKeyAuth, BearerAuth } from '@authbelt/bearer';
 import { AuthBase } from '@authbelt/core';
 import { DigestAuth } from '@authbelt/digest';
 import { GuessAuth, GuessProxyAuth } from '@authbelt/guess';
@@ -35,7 +36,22 @@ const routes = {
   '/guess-basic': { auth: 'basic', realm: 'demo', users },
   '/guess-digest': digest(['MD5', 'SHA-256']),
   '/open': {},
+  '/api-key': { auth: 'header', header: { name: 'X-API-Key', value: 'k-123' } },
 };
+// Bearer mode: a login endpoint issuing tokens, and a path that needs one.
+const bearer = { users, routes: { '/me': {} }, lifetime: 3600 };
+
+// The login-endpoint provider of @authbelt/bearer's README, over plain fetch.
+const login = async () => {
+  const answer = await fetch(`${server.url}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'Aladdin', password: 'open sesame' }),
+  });
+  const { access_token, expires_in } = await answer.json();
+  return { accessToken: access_token, expiresIn: expires_in };
+};
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let proxy;
 const scenarios = [
@@ -52,6 +68,22 @@ const scenarios = [
   },
   { scheme: 'GuessAuth → Basic', route: '/guess-basic', auth: () => new GuessAuth('Aladdin', 'open sesame') },
   { scheme: 'GuessAuth → Digest', route: '/guess-digest', auth: () => new GuessAuth('Aladdin', 'open sesame') },
+  { scheme: 'ApiKeyAuth (X-API-Key)', route: '/api-key', auth: () => new ApiKeyAuth('k-123', { header: 'X-API-Key' }) },
+  { scheme: 'BearerAuth (login token)', route: '/me', auth: () => new BearerAuth(login) },
+  {
+    // Tokens live 0.2 s and requests come 60 ms apart: renewed on use before expiry, never refused.
+    scheme: 'BearerAuth, token expires during the run',
+    route: '/me',
+    lifetime: 0.2,
+    pause: 60,
+    auth: () => new BearerAuth(login),
+  },
+  {
+    scheme: 'BearerAuth, token revoked mid-run',
+    route: '/me',
+    midway: () => server.bearer.revokeAll(),
+    auth: () => new BearerAuth(login),
+  },
   {
     scheme: 'AuthHandler (per origin)',
     route: '/basic',
@@ -108,7 +140,7 @@ const adapters = [
 ];
 const REQUESTS = 10;
 
-const server = await startTestServer({ routes });
+const server = await startTestServer({ routes, bearer });
 const proxyServer = await startTestServer({
   proxy: { auth: 'digest', realm: 'proxy', users, algorithms: ['SHA-256'] },
 });
@@ -131,9 +163,12 @@ try {
       server.reset();
       proxyServer.reset();
       proxy.fresh();
+      server.bearer.setLifetime(scenario.lifetime ?? bearer.lifetime);
       const request = adapter.client(scenario.auth(), scenario);
       const statuses = new Set();
       for (let i = 0; i < REQUESTS; i++) {
+        if (i === REQUESTS / 2) scenario.midway?.();
+        if (i > 0 && scenario.pause) await sleep(scenario.pause);
         const init = { ...scenario.init?.(), method: scenario.method ?? 'GET', body: scenario.body };
         statuses.add(await request(`${server.url}${scenario.route}`, init));
       }
@@ -145,6 +180,7 @@ try {
         status: [...statuses].join(','),
         requests: REQUESTS,
         'server saw': scenario.counted ? scenario.counted() : server.stats(scenario.route).requests,
+        logins: scenario.route === '/me' ? server.bearer.logins() : '',
         result: ok ? 'ok' : 'FAILED',
       });
     }
