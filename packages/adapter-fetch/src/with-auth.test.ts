@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BasicAuth } from '@authbelt/basic';
 import { AuthBase, type AuthFlow, type AuthRequest, isAuthError } from '@authbelt/core';
+import { DigestAuth } from '@authbelt/digest';
 import { asInFirefox, startTestServer, type TestServer } from '@authbelt/test-server';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -39,6 +40,8 @@ beforeAll(async () => {
       '/token': { auth: 'header', header: { name: 'X-TokenAuth', value: 'tok' } },
       '/always': { auth: 'basic', realm: 'r', users, alwaysUnauthorized: true },
       '/to-same': { auth: 'basic', realm: 'r', users, redirect: { location: '/basic' } },
+      '/digest-endless': { auth: 'digest', realm: 'r', users, endless401: true },
+      '/loop': { redirect: { location: '/loop' } },
       '/to-other': { auth: 'basic', realm: 'r', users, redirect: { location: `${other.url}/landing` } },
       '/to-other-307': {
         auth: 'header',
@@ -227,6 +230,15 @@ describe('the exchange', () => {
     expect(server.openSockets()).toBeLessThanOrEqual(2);
   });
 
+  it('moves on from an intermediate 401 whose body never ends: the Digest exchange gets its 200', async () => {
+    // Without a bound on draining the 401 this waits forever (the test's timeout ends it).
+    const authFetch = withAuth(fetch, new DigestAuth('Aladdin', 'open sesame'));
+    const response = await authFetch(`${server.url}/digest-endless`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ authenticated: true, user: 'Aladdin' });
+    expect(server.stats('/digest-endless')).toMatchObject({ requests: 2, challenges: 1, authSuccesses: 1 });
+  });
+
   it('ends cleanly when the signal aborts mid-exchange', async () => {
     const controller = new AbortController();
     class AbortingAuth extends AuthBase {
@@ -276,10 +288,10 @@ describe('redirects', () => {
     expect(landed?.headers['x-tokenauth']).toBeUndefined();
   });
 
-  it('carries no credential from https to http', async () => {
+  it('carries no credential from https to http (undici’s fetch and its dispatcher, no casts)', async () => {
     const dispatcher = new Agent({ connect: { ca: secure.ca ?? '' } });
-    const authFetch = withAuth(undiciFetch as unknown as typeof fetch, new BasicAuth('Aladdin', 'open sesame'));
-    const response = await authFetch(`${secure.url}/to-http`, { headers: userHeaders, dispatcher } as RequestInit);
+    const authFetch = withAuth(undiciFetch, new BasicAuth('Aladdin', 'open sesame'));
+    const response = await authFetch(`${secure.url}/to-http`, { headers: userHeaders, dispatcher });
     expect(response.status).toBe(200);
     expect(secure.requests[0]?.user).toBe('Aladdin');
     const landed = other.requests[0];
@@ -296,9 +308,77 @@ describe('redirects', () => {
   });
 });
 
+describe('errors as fetch gives them', () => {
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+
+  it.each([
+    '/basic',
+    'basic',
+    'http://[::1',
+    '',
+  ])('rejects the URL %j with fetch’s TypeError, naming it', async (url) => {
+    const error = await failure(withAuth(fetch, new BasicAuth('Aladdin', 'open sesame'))(url));
+    const fetchError = await failure(fetch(url));
+    expect(error).toBeInstanceOf(TypeError);
+    expect(isAuthError(error)).toBe(false);
+    expect((error as TypeError).message).toBe(`Failed to parse URL from ${url}`);
+    expect((error as TypeError).message).toBe((fetchError as TypeError).message);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('rejects a redirect loop as fetch does, a TypeError, with the reason as an AuthError on its cause', async () => {
+    const fetchError = await failure(fetch(`${server.url}/loop`));
+    const fetchRequests = server.requests.length;
+    server.reset();
+    const error = await failure(withAuth(fetch, new BasicAuth('Aladdin', 'open sesame'))(`${server.url}/loop`));
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as TypeError).message).toBe((fetchError as TypeError).message);
+    const cause = (error as TypeError).cause;
+    expect(isAuthError(cause) && cause.code).toBe('ERR_REDIRECT');
+    expect(isAuthError(cause) && (cause.response as Response).status).toBe(302);
+    // As many requests as fetch makes before it gives up (the first and 20 redirects).
+    expect(server.requests).toHaveLength(fetchRequests);
+  });
+});
+
 describe('arguments', () => {
   it('rejects what is not a fetch or not an AuthBase at once', () => {
     expect(() => withAuth(null as never, new TokenAuth('t'))).toThrow(/fetch/);
     expect(() => withAuth(fetch, {} as never)).toThrow(/AuthBase/);
+  });
+
+  const refusal = (options: unknown) => {
+    try {
+      withAuth(fetch, new TokenAuth('t'), options as never);
+    } catch (error) {
+      return isAuthError(error) ? `${error.code}: ${error.message}` : error;
+    }
+    return undefined;
+  };
+
+  it.each<[string, unknown, RegExp]>([
+    ['maxLegs: 0', { maxLegs: 0 }, /^ERR_INVALID_ARGUMENT: .*option maxLegs /],
+    ['maxLegs: 2.5', { maxLegs: 2.5 }, /^ERR_INVALID_ARGUMENT: .*option maxLegs /],
+    ["maxLegs: '3'", { maxLegs: '3' }, /^ERR_INVALID_ARGUMENT: .*option maxLegs /],
+    [
+      "redirects: 'follow'",
+      { redirects: 'follow' },
+      /^ERR_INVALID_ARGUMENT: .*option redirects must be 'authbelt' or 'client'/,
+    ],
+    ['an unknown option', { maxleg: 3 }, /^ERR_INVALID_ARGUMENT: withAuth has no option "maxleg"/],
+    ['null', null, /^ERR_INVALID_ARGUMENT: withAuth options must be an object/],
+    ['a string', 'authbelt', /^ERR_INVALID_ARGUMENT: withAuth options must be an object/],
+  ])('refuses %s at construction, naming the option', (_name, options, expected) => {
+    expect(refusal(options)).toMatch(expected);
+  });
+
+  it('takes valid options and none', () => {
+    expect(refusal({ maxLegs: 1, redirects: 'client' })).toBeUndefined();
+    expect(refusal({ maxLegs: undefined })).toBeUndefined();
+    expect(refusal(undefined)).toBeUndefined();
   });
 });

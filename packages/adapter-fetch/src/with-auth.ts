@@ -4,7 +4,11 @@ import {
   type AuthRequest,
   type AuthResponse,
   authenticate,
+  checkOptions,
+  type DiscardableResponse,
   discardResponseBody,
+  isAuthError,
+  MAX_LEGS_RULE,
   redirectsAreOpaque,
   requestInitOf,
   requestMayHaveBody,
@@ -27,12 +31,67 @@ export interface WithAuthOptions {
   maxLegs?: number | undefined;
 }
 
+/**
+ * The init `withAuth` gives each request it sends: the caller's own init,
+ * with these set (the options of a `Request` input too). `body` is `null`,
+ * the bytes of a body a scheme read or that must be sent the same each
+ * time, or the caller's own body as it was given.
+ */
+export interface LegRequestInit {
+  method: string;
+  headers: Headers;
+  redirect: RequestRedirect;
+  body: Uint8Array<ArrayBuffer> | null;
+  /** Set for a stream body: what Node's fetch needs to send one. */
+  duplex?: 'half';
+  signal?: AbortSignal | null;
+  cache?: RequestCache;
+  credentials?: RequestCredentials;
+  integrity?: string;
+  keepalive?: boolean;
+  mode?: RequestMode;
+  referrer?: string;
+  referrerPolicy?: ReferrerPolicy;
+}
+
+/** What `withAuth` reads of a response: a fetch `Response` of any fetch (the platform's, undici's). */
+export interface FetchResponseLike extends DiscardableResponse {
+  readonly status: number;
+  readonly url: string;
+  readonly headers: Headers;
+}
+
+/**
+ * A function shaped like fetch, as `withAuth` calls it: an absolute URL
+ * string and a {@link LegRequestInit}, resolving to a response. The global
+ * `fetch` of every runtime and undici's `fetch` fit.
+ *
+ * @example
+ * ```ts
+ * import type { FetchFunction } from '@authbelt/adapter-fetch';
+ * const logged: FetchFunction = (input, init) => {
+ *   console.log(init.method, input);
+ *   return fetch(input, init);
+ * };
+ * ```
+ */
+export type FetchFunction = (input: string, init: LegRequestInit) => Promise<FetchResponseLike>;
+
 const invalid = (message: string, cause?: unknown): AuthError =>
   new AuthError('ERR_INVALID_ARGUMENT', message, { cause });
 
+const OPTION_RULES = {
+  redirects: [(value: unknown) => value === 'authbelt' || value === 'client', "'authbelt' or 'client'"],
+  maxLegs: MAX_LEGS_RULE,
+} as const;
+
 /**
- * Wrap a `fetch` so every request goes through `auth`. The result has
- * `fetch`'s exact signature: pass a string, URL or Request and any init.
+ * Wrap a `fetch` so every request goes through `auth`. The result has the
+ * type of the fetch you pass (the global one, undici's with its
+ * `dispatcher`, your own): pass a string, URL or Request and any init.
+ * Errors are fetch's: a URL that does not parse is a `TypeError`, and so is
+ * a redirect that cannot be followed (its `cause` an `AuthError`
+ * `ERR_REDIRECT`). Bad options are `ERR_INVALID_ARGUMENT` here, at once.
  *
  * @example
  * ```ts
@@ -43,12 +102,13 @@ const invalid = (message: string, cause?: unknown): AuthError =>
  * // const response = await authFetch('https://example.org/private');
  * ```
  */
-export function withAuth(fetchFn: typeof fetch, auth: AuthBase, options: WithAuthOptions = {}): typeof fetch {
+export function withAuth<F extends FetchFunction>(fetchFn: F, auth: AuthBase, options: WithAuthOptions = {}): F {
   if (typeof fetchFn !== 'function') throw invalid('withAuth needs a fetch function');
   if (typeof auth?.flow !== 'function') throw invalid('withAuth needs an AuthBase');
+  checkOptions('withAuth', options, OPTION_RULES);
   const redirects = options.redirects ?? (redirectsAreOpaque() ? 'client' : 'authbelt');
 
-  const authFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+  const authFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<FetchResponseLike> => {
     const source = input instanceof Request ? input : undefined;
     let url: string;
     try {
@@ -58,7 +118,8 @@ export function withAuth(fetchFn: typeof fetch, auth: AuthBase, options: WithAut
         (globalThis as { location?: { href?: string } }).location?.href,
       ).href;
     } catch (cause) {
-      throw invalid('Invalid request URL', cause);
+      // What fetch throws for a URL it cannot parse, in Node's words, naming the URL.
+      throw new TypeError(`Failed to parse URL from ${String(input)}`, { cause });
     }
     const request: AuthRequest = {
       method: (init?.method ?? source?.method ?? 'GET').toUpperCase(),
@@ -76,28 +137,42 @@ export function withAuth(fetchFn: typeof fetch, auth: AuthBase, options: WithAut
     const redirect = init?.redirect ?? source?.redirect ?? 'follow';
     const followHere = redirects === 'authbelt' && redirect === 'follow';
 
-    return authenticate(
-      auth,
-      request,
-      {
-        async send(leg: AuthRequest): Promise<Response> {
-          const legInit: LegInit = {
-            ...(source && requestInitOf(source)),
-            ...init,
-            method: leg.method,
-            headers: leg.headers,
-            redirect: followHere ? 'manual' : redirect,
-            // The body goes in only through `wire` (a redirect to GET drops it).
-            body: null,
-          };
-          if (body && leg.body === body) await body.wire(legInit);
-          return fetchFn(leg.url, legInit);
+    try {
+      return await authenticate<FetchResponseLike>(
+        auth,
+        request,
+        {
+          async send(leg: AuthRequest): Promise<FetchResponseLike> {
+            const legInit: LegInit = {
+              ...(source && requestInitOf(source)),
+              ...init,
+              method: leg.method,
+              headers: leg.headers,
+              redirect: followHere ? 'manual' : redirect,
+              // The body goes in only through `wire` (a redirect to GET drops it).
+              body: null,
+            };
+            if (body && leg.body === body) await body.wire(legInit);
+            // The body is null, bytes, or the caller's own, which the caller's fetch takes.
+            return fetchFn(leg.url, legInit as LegRequestInit);
+          },
+          view: (response: FetchResponseLike): AuthResponse => response,
+          discard: discardResponseBody,
         },
-        view: (response: Response): AuthResponse => response,
-        discard: discardResponseBody,
-      },
-      { redirect: followHere ? 'follow' : 'manual', maxLegs: options.maxLegs, signal: init?.signal ?? source?.signal },
-    );
+        {
+          redirect: followHere ? 'follow' : 'manual',
+          maxLegs: options.maxLegs,
+          signal: init?.signal ?? source?.signal,
+        },
+      );
+    } catch (error) {
+      // Fetch fails a redirect it cannot follow (too many, a Location that is
+      // not http(s)) with a network error: a TypeError. So do we, our reason
+      // (and the response) on its cause, as Node's fetch keeps its own there.
+      if (isAuthError(error) && error.code === 'ERR_REDIRECT') throw new TypeError('fetch failed', { cause: error });
+      throw error;
+    }
   };
-  return authFetch as typeof fetch;
+  // The same function type the caller passed: every input and init it takes is handed on to it.
+  return authFetch as unknown as F;
 }
