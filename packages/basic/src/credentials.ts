@@ -7,21 +7,27 @@ const encoder = new TextEncoder();
 
 /**
  * Reject what RFC 7617 §2 forbids: a `:` in the user-id, and control
- * characters (CTL) in either part. Messages name the part and position, never
- * the value.
+ * characters (CTL) in either part. Messages read as Digest's do: the scheme,
+ * the part (`username` or `password`, as the constructor names them) and the
+ * position, never the value.
  */
 export function checkBasicCredentials(username: string, password: string, charset: BasicCharset): void {
-  if (typeof username !== 'string' || typeof password !== 'string') {
-    throw new AuthError('ERR_INVALID_CREDENTIALS', 'Basic username and password must be strings');
+  for (const [part, value] of [
+    ['username', username],
+    ['password', password],
+  ] as const) {
+    if (typeof value !== 'string') throw new AuthError('ERR_INVALID_CREDENTIALS', `Basic ${part} must be a string`);
   }
   const colon = username.indexOf(':');
   if (colon !== -1) {
-    throw new AuthError('ERR_INVALID_CREDENTIALS', `Basic user-id must not contain ':' (position ${colon})`, {
-      position: colon,
-    });
+    throw new AuthError(
+      'ERR_INVALID_CREDENTIALS',
+      `Basic username has a ':' at position ${colon} (RFC 7617 §2: it ends the user-id)`,
+      { position: colon },
+    );
   }
   for (const [part, value] of [
-    ['user-id', username],
+    ['username', username],
     ['password', password],
   ] as const) {
     for (let i = 0; i < value.length; i++) {
