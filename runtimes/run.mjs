@@ -78,6 +78,8 @@ async function main() {
     try {
       const { startTestServer } = await import('@authbelt/test-server');
       testServer = await startTestServer({
+        // Bearer mode: the live Bearer check logs in at /login and calls /bearer.
+        bearer: { users: { [credentials.username]: credentials.password }, routes: { '/bearer': {} } },
         routes: {
           '/basic': { auth: 'basic', realm: 'runtimes', users: { [credentials.username]: credentials.password } },
           '/digest': {

@@ -161,6 +161,7 @@ async function writeTypeChecks(dir, packages) {
     '@authbelt/adapter-fetch/proxy': 'import { proxyDispatcher } from "@authbelt/adapter-fetch/proxy";',
     '@authbelt/adapter-axios': 'import { withAuth as axiosWithAuth } from "@authbelt/adapter-axios";',
     '@authbelt/adapter-ky': 'import { withAuth as kyWithAuth, authHooks } from "@authbelt/adapter-ky";',
+    '@authbelt/bearer': 'import { ApiKeyAuth, BearerAuth, type BearerToken } from "@authbelt/bearer";',
   };
   const uses = {
     '@authbelt/core': [
@@ -181,6 +182,11 @@ async function writeTypeChecks(dir, packages) {
     '@authbelt/adapter-fetch/proxy': ['void proxyDispatcher;'],
     '@authbelt/adapter-axios': ['void axiosWithAuth;'],
     '@authbelt/adapter-ky': ['void kyWithAuth; void authHooks;'],
+    '@authbelt/bearer': [
+      'const token: BearerToken = { accessToken: "t", expiresIn: 60 };',
+      'export const bearer: AuthBase = new BearerAuth(async () => token);',
+      'export const apiKey: AuthBase = new ApiKeyAuth("k", { header: "X-API-Key" });',
+    ],
   };
   const present = new Set(packages.flatMap((p) => [p.name, ...p.subpaths.map((s) => `${p.name}${s.slice(1)}`)]));
   const source = [];

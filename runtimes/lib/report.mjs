@@ -16,6 +16,7 @@ export const COLUMNS = [
   'live Digest (ky)',
   'live auth-int POST (fetch)',
   'live auth-int POST (ky)',
+  'live Bearer (fetch)',
 ];
 
 function cell(result, column) {

@@ -25,6 +25,7 @@ export const CHECKS = [
   'live Digest (ky)',
   'live auth-int POST (fetch)',
   'live auth-int POST (ky)',
+  'live Bearer (fetch)',
 ];
 
 /** What each published package must export, checked after import and require(). */
@@ -39,6 +40,7 @@ export const EXPECTED_EXPORTS = {
   '@authbelt/adapter-fetch/proxy': ['proxyDispatcher'],
   '@authbelt/adapter-axios': ['withAuth'],
   '@authbelt/adapter-ky': ['withAuth', 'authHooks'],
+  '@authbelt/bearer': ['BearerAuth', 'ApiKeyAuth', 'isTokenRejection'],
 };
 
 /** Missing exports of each loaded package, as "pkg: name" strings. */
@@ -291,6 +293,35 @@ export async function runSmoke(env) {
       'ky POST',
     );
     return expectEcho(response, 'ky POST');
+  });
+  // A login token: the provider first returns a token the server never issued, so the
+  // three concurrent requests get 401 invalid_token, share one renewal (a login) and are
+  // each sent once more.
+  await run('live Bearer (fetch)', async () => {
+    const { withAuth } = need(modules, unavailable, '@authbelt/adapter-fetch');
+    const { BearerAuth } = need(modules, unavailable, '@authbelt/bearer');
+    const base = live();
+    let calls = 0;
+    const provider = async () => {
+      calls++;
+      if (calls === 1) return 'never-issued';
+      const answer = await fetch(`${base}/login`, {
+        ...fetchInit,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: credentials.username, password: credentials.password }),
+      });
+      const { access_token, expires_in } = await answer.json();
+      return { accessToken: access_token, expiresIn: expires_in };
+    };
+    const api = withAuth(fetch, new BearerAuth(provider));
+    const responses = await withTimeout(
+      Promise.all([1, 2, 3].map((i) => api(`${base}/bearer?i=${i}`, fetchInit))),
+      'Bearer requests',
+    );
+    for (const response of responses) await expectOk(response, 'Bearer request');
+    assertEqual(calls, 2, 'provider calls');
+    return '3 concurrent requests: invalid_token, one renewal, each sent once more';
   });
   return results;
 }
