@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, pack, publishedPackages, scratchProject, THIRD_PARTY } from './lib/prepare.mjs';
 import { failed, renderMarkdown } from './lib/report.mjs';
+import { SMOKE_CREDENTIALS, startSmokeServer } from './lib/server.mjs';
 import { runChromium, runFirefox, runNodeLike, runTypes, runWorkerd } from './lib/runners.mjs';
 
 const runtimesDir = dirname(fileURLToPath(import.meta.url));
@@ -29,7 +30,7 @@ const only = argv
   .split(',');
 const want = (id) => only === undefined || only.includes(id);
 
-const credentials = { username: 'Mufasa', password: 'Circle of Life' };
+const credentials = SMOKE_CREDENTIALS;
 const log = (message) => process.stdout.write(`[runtimes] ${message}\n`);
 
 async function main() {
@@ -76,31 +77,7 @@ async function main() {
     // The test server is the server side: it comes from the workspace, not from tarballs.
     let serverMissing;
     try {
-      const { startTestServer } = await import('@authbelt/test-server');
-      testServer = await startTestServer({
-        // Bearer mode: the live Bearer check logs in at /login and calls /bearer.
-        bearer: { users: { [credentials.username]: credentials.password }, routes: { '/bearer': {} } },
-        routes: {
-          '/basic': { auth: 'basic', realm: 'runtimes', users: { [credentials.username]: credentials.password } },
-          '/digest': {
-            auth: 'digest',
-            realm: 'runtimes',
-            users: { [credentials.username]: credentials.password },
-            algorithms: ['SHA-256'],
-            qop: ['auth'],
-            // rspauth in Authentication-Info: the client checks it (the browser only if it is exposed).
-            authInfo: true,
-          },
-          // qop=auth-int only: the answer hashes the body, which the server echoes.
-          '/digest-int': {
-            auth: 'digest',
-            realm: 'runtimes-int',
-            users: { [credentials.username]: credentials.password },
-            algorithms: ['SHA-256'],
-            qop: ['auth-int'],
-          },
-        },
-      });
+      testServer = await startSmokeServer(credentials);
       log(`test server at ${testServer.url}`);
     } catch (error) {
       serverMissing = `@authbelt/test-server did not start: ${error.message.split('\n')[0]}`;
