@@ -14,8 +14,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, pack, publishedPackages, scratchProject, THIRD_PARTY } from './lib/prepare.mjs';
 import { failed, renderMarkdown } from './lib/report.mjs';
-import { SMOKE_CREDENTIALS, startSmokeServer } from './lib/server.mjs';
 import { runChromium, runFirefox, runNodeLike, runTypes, runWorkerd } from './lib/runners.mjs';
+import { SMOKE_CREDENTIALS, startSmokeServer } from './lib/server.mjs';
 
 const runtimesDir = dirname(fileURLToPath(import.meta.url));
 const root = join(runtimesDir, '..');
