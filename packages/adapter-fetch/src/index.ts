@@ -1,2 +1,2 @@
-export type { WithAuthOptions } from './with-auth.js';
+export type { FetchFunction, FetchResponseLike, LegRequestInit, WithAuthOptions } from './with-auth.js';
 export { withAuth } from './with-auth.js';

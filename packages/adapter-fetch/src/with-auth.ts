@@ -36,6 +36,12 @@ export interface WithAuthOptions {
  * with these set (the options of a `Request` input too). `body` is `null`,
  * the bytes of a body a scheme read or that must be sent the same each
  * time, or the caller's own body as it was given.
+ *
+ * @example
+ * ```ts
+ * import type { LegRequestInit } from '@authbelt/adapter-fetch';
+ * const init: LegRequestInit = { method: 'GET', headers: new Headers(), redirect: 'manual', body: null };
+ * ```
  */
 export interface LegRequestInit {
   method: string;
@@ -54,7 +60,16 @@ export interface LegRequestInit {
   referrerPolicy?: ReferrerPolicy;
 }
 
-/** What `withAuth` reads of a response: a fetch `Response` of any fetch (the platform's, undici's). */
+/**
+ * What `withAuth` reads of a response: a fetch `Response` of any fetch (the
+ * platform's, undici's).
+ *
+ * @example
+ * ```ts
+ * import type { FetchResponseLike } from '@authbelt/adapter-fetch';
+ * const response: FetchResponseLike = new Response('hello');
+ * ```
+ */
 export interface FetchResponseLike extends DiscardableResponse {
   readonly status: number;
   readonly url: string;

@@ -4,6 +4,7 @@ import {
   type AuthResponse,
   authenticate,
   discardResponseBody,
+  isAuthError,
   redirectsAreOpaque,
   requestInitOf,
   requestMayHaveBody,
@@ -63,25 +64,33 @@ export function authFetch(auth: AuthBase, inner: FetchLike | undefined, options:
     if (body !== undefined) request.body = body;
     const followHere = redirects === 'authbelt' && source.redirect === 'follow';
 
-    return authenticate(
-      auth,
-      request,
-      {
-        async send(leg: AuthRequest): Promise<Response> {
-          const legInit: RequestInit = {
-            ...requestInitOf(source),
-            ...init,
-            method: leg.method,
-            headers: leg.headers,
-            redirect: followHere ? 'manual' : source.redirect,
-          };
-          if (leg.body instanceof RequestBody) legInit.body = (await leg.body.bytes()) as BodyInit;
-          return fetchFn(leg.url, legInit);
+    try {
+      return await authenticate<Response>(
+        auth,
+        request,
+        {
+          async send(leg: AuthRequest): Promise<Response> {
+            const legInit: RequestInit = {
+              ...requestInitOf(source),
+              ...init,
+              method: leg.method,
+              headers: leg.headers,
+              redirect: followHere ? 'manual' : source.redirect,
+            };
+            if (leg.body instanceof RequestBody) legInit.body = (await leg.body.bytes()) as BodyInit;
+            return fetchFn(leg.url, legInit);
+          },
+          view: (response: Response): AuthResponse => response,
+          discard: discardResponseBody,
         },
-        view: (response: Response): AuthResponse => response,
-        discard: discardResponseBody,
-      },
-      { redirect: followHere ? 'follow' : 'manual', maxLegs: options.maxLegs, signal: source.signal },
-    );
+        { redirect: followHere ? 'follow' : 'manual', maxLegs: options.maxLegs, signal: source.signal },
+      );
+    } catch (error) {
+      // A redirect fetch cannot follow (too many, a Location that is not
+      // http(s)) is fetch's network error, a TypeError; ours is too, with the
+      // reason as its cause, so ky sees what it sees from fetch.
+      if (isAuthError(error) && error.code === 'ERR_REDIRECT') throw new TypeError('fetch failed', { cause: error });
+      throw error;
+    }
   };
 }

@@ -1,6 +1,6 @@
-import type { AuthBase } from '@authbelt/core';
+import type { AuthBase, OptionRule } from '@authbelt/core';
 import { authFetch, type FetchLike, type KyAuthOptions } from './auth-fetch.js';
-import { checkArguments } from './with-auth.js';
+import { checkArguments, KY_AUTH_RULES } from './with-auth.js';
 
 /**
  * Options for {@link authHooks}.
@@ -19,6 +19,11 @@ export interface AuthHooksOptions extends KyAuthOptions {
    */
   fetch?: FetchLike | undefined;
 }
+
+const HOOKS_RULES: Readonly<Record<keyof AuthHooksOptions, OptionRule>> = {
+  ...KY_AUTH_RULES,
+  fetch: [(value) => typeof value === 'function', 'a function'],
+};
 
 /**
  * What ky 2 hands a `beforeRequest` hook; ky 1 hands the `Request` itself, then its options.
@@ -66,7 +71,7 @@ export interface AuthHooks {
  * ```
  */
 export function authHooks(auth: AuthBase, options: AuthHooksOptions = {}): AuthHooks {
-  checkArguments(auth, options);
+  checkArguments('authHooks', auth, options, HOOKS_RULES);
   // Marks the requests whose fetch the init hook already wrapped.
   const installed: unique symbol = Symbol('authbelt.ky.installed') as never;
   return {

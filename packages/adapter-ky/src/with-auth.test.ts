@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { BasicAuth } from '@authbelt/basic';
-import { AuthBase, type AuthFlow, type AuthRequest } from '@authbelt/core';
+import { proxyDispatcher } from '@authbelt/adapter-fetch/proxy';
+import { BasicAuth, ProxyBasicAuth } from '@authbelt/basic';
+import { AuthBase, type AuthFlow, type AuthRequest, isAuthError } from '@authbelt/core';
+import { DigestAuth } from '@authbelt/digest';
 import { asInFirefox, startTestServer, type TestServer } from '@authbelt/test-server';
 import ky, { HTTPError, type KyInstance, TimeoutError } from 'ky';
 import ky1, { HTTPError as HTTPError1, type KyInstance as Ky1Instance, TimeoutError as TimeoutError1 } from 'ky1';
@@ -41,25 +43,30 @@ const sha = (bytes: Uint8Array | undefined) =>
     .digest('hex');
 let server: TestServer;
 let other: TestServer;
+let proxy: TestServer;
 
 beforeAll(async () => {
   other = await startTestServer({ routes: { '/landing': {} } });
+  proxy = await startTestServer({ proxy: { auth: 'basic', realm: 'proxy', users: { pu: 'pp' } } });
   server = await startTestServer({
     routes: {
       '/basic': { auth: 'basic', realm: 'r', users },
       '/token': { auth: 'header', header: { name: 'X-TokenAuth', value: 'tok' } },
       '/always': { auth: 'basic', realm: 'r', users, alwaysUnauthorized: true },
       '/to-same': { auth: 'basic', realm: 'r', users, redirect: { location: '/basic' } },
+      '/digest-endless': { auth: 'digest', realm: 'r', users, endless401: true },
+      '/loop': { redirect: { location: '/loop' } },
       '/to-other': { auth: 'basic', realm: 'r', users, redirect: { location: `${other.url}/landing` } },
     },
   });
 });
 afterAll(async () => {
-  await Promise.all([server.close(), other.close()]);
+  await Promise.all([server.close(), other.close(), proxy.close()]);
 });
 beforeEach(() => {
   server.reset();
   other.reset();
+  proxy.reset();
 });
 
 type AnyKy = KyInstance | Ky1Instance;
@@ -197,6 +204,47 @@ describe.each(flavours)('withAuth($name)', (flavour) => {
     expect(server.stats('/token').requests).toBe(1);
   });
 
+  it('moves on from an intermediate 401 whose body never ends: the Digest exchange gets its 200', async () => {
+    // No ky timeout: without a bound on draining the 401 this waits forever (the test's timeout ends it).
+    const response = await client(new DigestAuth('Aladdin', 'open sesame')).get(`${server.url}/digest-endless`, {
+      timeout: false,
+      retry: 0,
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ authenticated: true, user: 'Aladdin' });
+    expect(server.stats('/digest-endless')).toMatchObject({ requests: 2, challenges: 1, authSuccesses: 1 });
+  });
+
+  it('fails a redirect loop as ky over plain fetch does, the AuthError ERR_REDIRECT on the TypeError', async () => {
+    const plain = await flavour.ky.get(`${server.url}/loop`, { retry: 0 }).catch((e: unknown) => e);
+    const plainRequests = server.requests.length;
+    server.reset();
+    const error = await client(new BasicAuth('Aladdin', 'open sesame'))
+      .get(`${server.url}/loop`, { retry: 0 })
+      .catch((e: unknown) => e);
+    // ky 2 wraps fetch's TypeError in its NetworkError; ky 1 hands it on as it is.
+    expect((error as Error).constructor).toBe((plain as Error).constructor);
+    expect((error as Error).message).toBe((plain as Error).message);
+    const typeError = error instanceof TypeError ? error : (error as Error).cause;
+    expect(typeError).toBeInstanceOf(TypeError);
+    const reason = (typeError as TypeError).cause;
+    expect(isAuthError(reason) && reason.code).toBe('ERR_REDIRECT');
+    expect(server.requests).toHaveLength(plainRequests);
+  });
+
+  it('a proxy that refuses the credentials: the AuthError is the cause of fetch’s TypeError (ky 2: under its NetworkError)', async () => {
+    const dispatcher = proxyDispatcher({ proxy: proxy.url, auth: new ProxyBasicAuth('pu', 'wrong') });
+    const error = await client(new TokenAuth())
+      .get(`${server.url}/token`, { dispatcher, retry: 0 } as never)
+      .catch((e: unknown) => e);
+    await dispatcher.close();
+    const typeError = flavour.name === 'ky 2' ? (error as Error).cause : error;
+    expect(typeError).toBeInstanceOf(TypeError);
+    const reason = (typeError as TypeError).cause;
+    expect(isAuthError(reason) && reason.code).toBe('ERR_PROXY_AUTHENTICATION');
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('keeps ky’s own hooks: they see the caller’s request and the final response', async () => {
     const seen: Array<[string | null, number]> = [];
     const api = (client(new ChallengeTokenAuth()) as KyInstance).extend({
@@ -227,6 +275,27 @@ describe.each(flavours)('withAuth($name)', (flavour) => {
 });
 
 describe('ky specifics', () => {
+  it('ky 2 retries a refused proxy like any network error, unless shouldRetry finds the AuthError (README)', async () => {
+    const authErrorIn = (error: unknown) => {
+      for (let e: unknown = error; e instanceof Error; e = e.cause) if (isAuthError(e)) return e;
+      return undefined;
+    };
+    const dispatcher = proxyDispatcher({ proxy: proxy.url, auth: new ProxyBasicAuth('pu', 'wrong') });
+    const api = withAuth(ky, new TokenAuth());
+    const options = { dispatcher, retry: { limit: 2, backoffLimit: 1 } } as never;
+    const retried = await api.get(`${server.url}/token`, options).catch((e: unknown) => e);
+    expect(authErrorIn(retried)?.code).toBe('ERR_PROXY_AUTHENTICATION');
+    expect(proxy.requests).toHaveLength(3);
+    proxy.reset();
+    const once = await api
+      .extend({ retry: { limit: 2, shouldRetry: ({ error }) => (authErrorIn(error) ? false : undefined) } })
+      .get(`${server.url}/token`, { dispatcher } as never)
+      .catch((e: unknown) => e);
+    expect(authErrorIn(once)?.code).toBe('ERR_PROXY_AUTHENTICATION');
+    expect(proxy.requests).toHaveLength(1);
+    await dispatcher.close();
+  });
+
   it('ky 2: a fetch given per request still goes through auth (the init hook wraps it)', async () => {
     let calls = 0;
     const myFetch = (input: string | URL | Request, init?: RequestInit) => {
@@ -257,6 +326,44 @@ describe('argument checks', () => {
     expect(() => withAuth({} as KyInstance, new TokenAuth())).toThrow(/ky instance/);
     expect(() => withAuth(ky, {} as AuthBase)).toThrow(/AuthBase/);
     expect(() => authHooks({} as AuthBase)).toThrow(/AuthBase/);
+  });
+
+  const refusal = (make: () => unknown) => {
+    try {
+      make();
+    } catch (error) {
+      return isAuthError(error) ? `${error.code}: ${error.message}` : error;
+    }
+    return undefined;
+  };
+  const bad: Array<[string, unknown, string]> = [
+    ['maxLegs: 0', { maxLegs: 0 }, 'option maxLegs must be an integer of at least 1'],
+    ["maxLegs: '2'", { maxLegs: '2' }, 'option maxLegs must be an integer of at least 1'],
+    ["redirects: 'follow'", { redirects: 'follow' }, "option redirects must be 'authbelt' or 'client'"],
+    ['an unknown option', { timeout: 100 }, 'has no option "timeout"'],
+    ['null', null, 'options must be an object'],
+  ];
+
+  it.each(bad)('withAuth refuses %s at once, naming the option', (_name, options, message) => {
+    expect(String(refusal(() => withAuth(ky, new TokenAuth(), options as never)))).toContain(
+      `ERR_INVALID_ARGUMENT: withAuth ${message}`,
+    );
+    expect(refusal(() => withAuth(ky1, new TokenAuth(), options as never))).toMatch(/^ERR_INVALID_ARGUMENT/);
+  });
+
+  it.each([
+    ...bad,
+    ['fetch that is not a function', { fetch: 'https://example.org' }, 'option fetch must be a function'],
+  ])('authHooks refuses %s at once, naming the option', (_name, options, message) => {
+    expect(String(refusal(() => authHooks(new TokenAuth(), options as never)))).toContain(
+      `ERR_INVALID_ARGUMENT: authHooks ${message}`,
+    );
+  });
+
+  it('takes valid options and none', () => {
+    expect(refusal(() => withAuth(ky, new TokenAuth(), { redirects: 'client', maxLegs: 1 }))).toBeUndefined();
+    expect(refusal(() => withAuth(ky, new TokenAuth(), undefined))).toBeUndefined();
+    expect(refusal(() => authHooks(new TokenAuth(), { fetch, maxLegs: undefined }))).toBeUndefined();
   });
 
   it('types: both ky versions are accepted and keep their own instance type', () => {

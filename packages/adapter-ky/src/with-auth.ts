@@ -1,4 +1,4 @@
-import { type AuthBase, AuthError } from '@authbelt/core';
+import { type AuthBase, AuthError, checkOptions, MAX_LEGS_RULE, type OptionRule } from '@authbelt/core';
 import { authFetch, type FetchLike, type KyAuthOptions } from './auth-fetch.js';
 
 /**
@@ -30,13 +30,23 @@ export interface AuthDefaults {
   hooks: object;
 }
 
-export function checkArguments(auth: AuthBase, options: KyAuthOptions): void {
+/** The options `withAuth` takes, for `checkOptions`. */
+export const KY_AUTH_RULES: Readonly<Record<keyof KyAuthOptions, OptionRule>> = {
+  redirects: [(value) => value === 'authbelt' || value === 'client', "'authbelt' or 'client'"],
+  maxLegs: MAX_LEGS_RULE,
+};
+
+/** Refuse at once what is not a scheme, and an unknown option or an invalid value (`ERR_INVALID_ARGUMENT` naming it). */
+export function checkArguments(
+  owner: string,
+  auth: AuthBase,
+  options: unknown,
+  rules: Readonly<Record<string, OptionRule>>,
+): void {
   if (auth === null || typeof auth !== 'object' || typeof auth.flow !== 'function') {
     throw new AuthError('ERR_INVALID_ARGUMENT', 'Pass an AuthBase (BasicAuth, DigestAuth, ...) as auth');
   }
-  if (options.redirects !== undefined && options.redirects !== 'authbelt' && options.redirects !== 'client') {
-    throw new AuthError('ERR_INVALID_ARGUMENT', "redirects must be 'authbelt' or 'client'");
-  }
+  checkOptions(owner, options, rules);
 }
 
 /**
@@ -62,7 +72,7 @@ export function withAuth<T>(ky: ExtendableKy<T>, auth: AuthBase, options: KyAuth
   if ((typeof ky !== 'function' && typeof ky !== 'object') || ky === null || typeof ky.extend !== 'function') {
     throw new AuthError('ERR_INVALID_ARGUMENT', 'withAuth needs a ky instance as its first argument');
   }
-  checkArguments(auth, options);
+  checkArguments('withAuth', auth, options, KY_AUTH_RULES);
   return ky.extend((parent) => {
     const fetch = authFetch(auth, parent.fetch, options);
     return {
