@@ -155,12 +155,14 @@ function axiosBasic(auth: { username?: string; password?: string }): string {
  * when `proxy` names one. As axios does, a proxy without `protocol` is
  * reached with the target's own protocol. The `fetch` and `xhr` adapters
  * ignore `proxy`, and a proxy axios reads from `HTTP_PROXY` (when `proxy`
- * is undefined) is not known here: only an explicit one is marked.
+ * is undefined) is not known here: only an explicit one is marked, so proxy
+ * credentials never go to a proxy the user did not name in code.
  */
 function explicitProxy(config: InternalAxiosRequestConfig, kind: AdapterKind, url: URL): string | undefined {
   const proxy = config.proxy;
-  if (kind !== 'http' || typeof proxy !== 'object' || proxy === null || typeof proxy.host !== 'string')
-    return undefined;
+  // With `socketPath` axios connects to the socket and skips `proxy`.
+  if (kind !== 'http' || config.socketPath != null) return undefined;
+  if (typeof proxy !== 'object' || proxy === null || typeof proxy.host !== 'string') return undefined;
   const protocol = proxy.protocol === undefined ? url.protocol : proxy.protocol.replace(/:?$/, ':');
   const host = proxy.host.includes(':') && !proxy.host.startsWith('[') ? `[${proxy.host}]` : proxy.host;
   try {
@@ -200,7 +202,18 @@ export function authAdapter(auth: AuthBase, original: AdapterConfig, options: Wi
     // replaces an `Authorization` in `headers`; then, like any header the user
     // set, the scheme's own header wins over it and it is dropped on a hop to
     // another origin. Each leg goes without `auth`, or axios would put it back.
-    if (config.auth) request.headers.set('authorization', axiosBasic(config.auth));
+    if (config.auth) {
+      request.headers.set('authorization', axiosBasic(config.auth));
+    } else if (kind === 'http' && (url.username !== '' || url.password !== '')) {
+      // The http adapter does the same with a URL's userinfo, as it is written
+      // (still percent-encoded), and would drop the scheme's header for it: it
+      // goes as a header the user set, and the legs go without userinfo.
+      request.headers.set('authorization', axiosBasic({ username: url.username, password: url.password }));
+      const bare = new URL(url.href);
+      bare.username = '';
+      bare.password = '';
+      request.url = bare.href;
+    }
     if (body !== undefined) {
       request.body = body;
       if (body.contentType !== undefined) {
@@ -256,7 +269,7 @@ export function authAdapter(auth: AuthBase, original: AdapterConfig, options: Wi
           send,
           view: (sent: AxiosResponse): AuthResponse => ({
             status: sent.status,
-            url: legUrls.get(sent) ?? url.href,
+            url: legUrls.get(sent) ?? request.url,
             headers: toWebHeaders(sent.headers),
           }),
           discard: discardLeg,

@@ -56,10 +56,10 @@ describe.each(adapters)('axios’s auth option with the %s adapter', (adapter) =
     const api = withAuth(axios.create({ adapter, auth: axiosAuth }), new BasicAuth('Aladdin', 'open sesame'));
     const response = await api.get(`${server.url}/to-other-${status}`);
     expect(response.status).toBe(200);
-    // The scheme's header wins on the first origin, as the README says.
-    expect(server.requests.map((r) => [r.status, r.user])).toEqual([[status, 'Aladdin']]);
     expect(other.requests).toHaveLength(1);
     expect(other.requests[0]?.headers.authorization).toBeUndefined();
+    // The scheme's header wins on the first origin, as the README says.
+    expect(server.requests.map((r) => [r.status, r.user])).toEqual([[status, 'Aladdin']]);
   });
 
   it.each(statuses)('a %i to another origin carries no Authorization (auth on the request)', async (status) => {
@@ -89,5 +89,30 @@ describe.each(adapters)('axios’s auth option with the %s adapter', (adapter) =
     expect(response.status).toBe(200);
     expect(server.requests.map((r) => r.user)).toEqual(['axuser']);
     expect(server.requests[0]?.headers['x-tokenauth']).toBe('tok');
+  });
+});
+
+describe('a URL’s userinfo with the http adapter (which axios sends as Basic)', () => {
+  const withUserinfo = (path: string) => {
+    const url = new URL(`${server.url}${path}`);
+    url.username = 'axuser';
+    url.password = 'SECRET';
+    return url.href;
+  };
+
+  it('gives way to the scheme’s header: Digest signs in', async () => {
+    const api = withAuth(axios.create({ adapter: 'http' }), new DigestAuth('Mufasa', 'Circle of Life'));
+    const response = await api.get(withUserinfo('/digest'));
+    expect(response.status).toBe(200);
+    expect(server.requests.map((r) => r.status)).toEqual([401, 200]);
+    expect(server.requests[1]?.headers.authorization).toMatch(/^Digest /);
+  });
+
+  it('still signs in where the scheme sets no Authorization, and stays on its origin', async () => {
+    const api = withAuth(axios.create({ adapter: 'http' }), new TokenAuth());
+    expect((await api.get(withUserinfo('/basic'))).status).toBe(200);
+    expect(server.requests.map((r) => r.user)).toEqual(['axuser']);
+    expect((await api.get(withUserinfo('/to-other-302'))).status).toBe(200);
+    expect(other.requests[0]?.headers.authorization).toBeUndefined();
   });
 });
