@@ -37,7 +37,7 @@ export interface WithAuthOptions {
    * a challenge after one.
    */
   redirects?: 'authbelt' | 'client';
-  /** Requests one exchange may send before the last response is returned as it is (default 5). */
+  /** Requests one exchange may send before the last response is returned as it is: an integer of at least 1 (default 5). */
   maxLegs?: number | undefined;
 }
 
@@ -202,13 +202,16 @@ export function authAdapter(auth: AuthBase, original: AdapterConfig, options: Wi
     // replaces an `Authorization` in `headers`; then, like any header the user
     // set, the scheme's own header wins over it and it is dropped on a hop to
     // another origin. Each leg goes without `auth`, or axios would put it back.
+    // The http adapter does the same with a URL's userinfo when `auth` is not
+    // set, as it is written (still percent-encoded), and would drop the
+    // scheme's header for it: the legs go without userinfo.
+    const userinfo = kind === 'http' && (url.username !== '' || url.password !== '');
     if (config.auth) {
       request.headers.set('authorization', axiosBasic(config.auth));
-    } else if (kind === 'http' && (url.username !== '' || url.password !== '')) {
-      // The http adapter does the same with a URL's userinfo, as it is written
-      // (still percent-encoded), and would drop the scheme's header for it: it
-      // goes as a header the user set, and the legs go without userinfo.
+    } else if (userinfo) {
       request.headers.set('authorization', axiosBasic({ username: url.username, password: url.password }));
+    }
+    if (userinfo) {
       const bare = new URL(url.href);
       bare.username = '';
       bare.password = '';

@@ -108,6 +108,14 @@ describe('a URL’s userinfo with the http adapter (which axios sends as Basic)'
     expect(server.requests[1]?.headers.authorization).toMatch(/^Digest /);
   });
 
+  it('gives way to the scheme’s header with axios’s auth set too', async () => {
+    const api = withAuth(
+      axios.create({ adapter: 'http', auth: axiosAuth }),
+      new DigestAuth('Mufasa', 'Circle of Life'),
+    );
+    expect((await api.get(withUserinfo('/digest'))).status).toBe(200);
+  });
+
   it('still signs in where the scheme sets no Authorization, and stays on its origin', async () => {
     const api = withAuth(axios.create({ adapter: 'http' }), new TokenAuth());
     expect((await api.get(withUserinfo('/basic'))).status).toBe(200);
