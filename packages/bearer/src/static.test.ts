@@ -108,6 +108,18 @@ describe('BearerAuth with a static token', () => {
     expect(server.requests[0]?.headers.authorization).toBeUndefined();
   });
 
+  it.each([
+    'https://a.test@evil.test/',
+    'https://a.test.evil.test/',
+    'https://a.test:8443/',
+    'http://a.test/',
+  ])('once scoped to https://a.test, sends nothing to %s', async (url) => {
+    const auth = new BearerAuth(TOKEN, { allowInsecureHttp: true });
+    await auth.flow({ method: 'GET', url: 'https://a.test/first', headers: new Headers() }).next();
+    const step = await auth.flow({ method: 'GET', url, headers: new Headers() }).next();
+    expect(step.value?.headers.has('authorization')).toBe(false);
+  });
+
   it('does not follow a redirect to another origin', async () => {
     const response = await withAuth(fetch, new BearerAuth(TOKEN))(`${server.url}/to-other`);
     expect(response.status).toBe(200);
