@@ -12,8 +12,23 @@ function versionOf(dir) {
   return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
 }
 
-export const AUTHBELT = ['@authbelt/core', '@authbelt/basic', '@authbelt/digest', '@authbelt/adapter-fetch'];
-export const PEERS = ['auth-header', 'www-authenticate', 'http-auth-utils', 'digest-header', 'digest-fetch'];
+export const AUTHBELT = [
+  '@authbelt/core',
+  '@authbelt/basic',
+  '@authbelt/digest',
+  '@authbelt/bearer',
+  '@authbelt/adapter-fetch',
+  '@authbelt/adapter-axios',
+];
+export const PEERS = [
+  'auth-header',
+  'www-authenticate',
+  'http-auth-utils',
+  'digest-header',
+  'digest-fetch',
+  'axios-auth-refresh',
+  'axios',
+];
 const TOOLS = ['mitata', 'esbuild'];
 
 export function environment() {

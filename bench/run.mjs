@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const BUILT = ['core', 'basic', 'digest', 'adapter-fetch', 'test-server'].map((p) =>
+const BUILT = ['core', 'basic', 'digest', 'bearer', 'adapter-fetch', 'adapter-axios', 'test-server'].map((p) =>
   join('packages', p, 'dist', 'index.js'),
 );
 
@@ -27,6 +27,7 @@ const { benchBundleSizes } = await import('./bundle-size.mjs');
 const { benchParsers } = await import('./parse.bench.mjs');
 const { benchDigest } = await import('./digest.bench.mjs');
 const { benchRoundTrips } = await import('./roundtrips.mjs');
+const { benchBearer } = await import('./bearer.bench.mjs');
 const { renderReport } = await import('./report.mjs');
 
 function commit() {
@@ -53,6 +54,7 @@ const bundles = await step('bundle sizes', benchBundleSizes);
 const parse = await step('challenge parsers', benchParsers);
 const digest = await step('digest answers', benchDigest);
 const roundTrips = await step('round trips', benchRoundTrips);
+const bearer = await step('bearer requests', benchBearer);
 
 const report = renderReport({
   env,
@@ -61,6 +63,7 @@ const report = renderReport({
   parse,
   digest,
   roundTrips,
+  bearer,
   bundles,
   seconds: (performance.now() - started) / 1000,
 });
