@@ -4,7 +4,7 @@ import { AuthBase, type AuthRequest, isAuthError } from '@authbelt/core';
 import { startTestServer, type TestServer } from '@authbelt/test-server';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AuthHandler } from './auth-handler.js';
+import { AuthHandler, type Strategy } from './auth-handler.js';
 
 const codeOf = (fn: () => unknown): string | undefined => {
   try {
@@ -74,8 +74,61 @@ describe('AuthHandler keys', () => {
     ['a string strategy', () => new AuthHandler({ 'https://a.test': 'token' as never })],
     ['null strategy', () => new AuthHandler({ 'https://a.test': null as never })],
     ['not an object', () => new AuthHandler('https://a.test' as never)],
+    ['a scheme’s class instead of an instance', () => new AuthHandler({ 'https://a.test': BasicAuth as never })],
+    ['a Map with a key that is not a string', () => new AuthHandler(new Map([[1, ['u', 'p']]]) as never)],
+    ['a Map with a bad strategy', () => new AuthHandler(new Map([['https://a.test', 'token' as never]]))],
   ])('rejects %s at construction with ERR_INVALID_ARGUMENT', (_name, make) => {
     expect(codeOf(make)).toBe('ERR_INVALID_ARGUMENT');
+  });
+
+  // Each of these used to give an empty handler: every request then went without credentials.
+  it.each<[string, unknown, string]>([
+    ['null', null, 'null'],
+    ['an array of pairs', [['https://a.test', ['u', 'p']]], 'an array'],
+    ['a scheme', new BasicAuth('u', 'p'), 'a BasicAuth'],
+    ['a class instance', new URLSearchParams({ 'https://a.test': 'x' }), 'a URLSearchParams'],
+    ['a Set', new Set(['https://a.test']), 'a Set'],
+    ['a Headers', new Headers({ 'x-a': 'b' }), 'a Headers'],
+  ])('refuses %s as the table, naming what it got', (_name, strategies, kind) => {
+    let message = '';
+    try {
+      new AuthHandler(strategies as never);
+    } catch (error) {
+      message = isAuthError(error) ? `${error.code}: ${error.message}` : String(error);
+    }
+    expect(message).toBe(
+      `ERR_INVALID_ARGUMENT: AuthHandler takes an object { 'https://host': strategy } or a Map of them, not ${kind}`,
+    );
+  });
+
+  it('takes a Map of site → strategy, as it takes an object', () => {
+    const basic = new BasicAuth('u', 'p');
+    const handler = new AuthHandler(
+      new Map<string, Strategy>([
+        ['https://a.test', basic],
+        ['https://b.test/v2', ['u', 'p']],
+      ]),
+    );
+    expect(handler.getStrategyFor('https://a.test/x')).toBe(basic);
+    expect(handler.getStrategyFor('https://b.test/v2/x')).toBeInstanceOf(BasicAuth);
+    expect(handler.getStrategyFor('https://b.test/')).toBeUndefined();
+  });
+
+  it('takes an object with no prototype, and no table at all', () => {
+    const table = Object.assign(Object.create(null) as Record<string, Strategy>, { 'https://a.test': ['u', 'p'] });
+    expect(new AuthHandler(table).getStrategyFor('https://a.test/')).toBeInstanceOf(BasicAuth);
+    expect(new AuthHandler().getStrategyFor('https://a.test/')).toBeUndefined();
+  });
+
+  it('never puts a strategy’s value in a message', () => {
+    let message = '';
+    try {
+      new AuthHandler({ 'https://a.test': 'hunter2-secret' as never });
+    } catch (error) {
+      message = String((error as Error).message);
+    }
+    expect(message).toContain('not a string');
+    expect(message).not.toContain('hunter2');
   });
 
   it('rejects bad Basic credentials in a tuple at construction', () => {
@@ -133,6 +186,19 @@ describe('AuthHandler over the wire', () => {
     expect(other.requests[0]?.user).toBe('o');
   });
 
+  it('a Map of site → strategy answers over the wire like an object', async () => {
+    const handler = new AuthHandler(
+      new Map<string, Strategy>([
+        [site.url, ['u', 'p']],
+        [other.url, ['o', 'op']],
+      ]),
+    );
+    const response = await withAuth(fetch, handler)(`${site.url}/to-other`);
+    expect(response.status).toBe(200);
+    expect(site.requests[0]?.user).toBe('u');
+    expect(other.requests[0]?.user).toBe('o');
+  });
+
   it('sends nothing to an origin without a strategy, not even a header the caller set', async () => {
     const handler = new AuthHandler({ [site.url]: new TokenAuth() });
     const response = await withAuth(fetch, handler)(`${site.url}/to-open`, {
@@ -155,11 +221,8 @@ describe('AuthHandler over the wire', () => {
   it('sends nothing from https down to http', async () => {
     const handler = new AuthHandler({ [secure.url]: ['u', 'p'] });
     const dispatcher = new Agent({ connect: { ca: secure.ca ?? '' } });
-    const authFetch = withAuth(undiciFetch as unknown as typeof fetch, handler);
-    const response = await authFetch(`${secure.url}/to-http`, {
-      dispatcher,
-      headers: { Cookie: 'sid=1' },
-    } as RequestInit);
+    const authFetch = withAuth(undiciFetch, handler);
+    const response = await authFetch(`${secure.url}/to-http`, { dispatcher, headers: { Cookie: 'sid=1' } });
     expect(response.status).toBe(200);
     expect(secure.requests[0]?.user).toBe('u');
     expect(other.requests[0]?.headers.authorization).toBeUndefined();

@@ -19,8 +19,48 @@ class EditorAuth extends AuthBase {
   }
 }
 
+// What a value is, for a message: never the value itself (it may be a secret).
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value !== 'object') return `a ${typeof value}`;
+  const name = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+  return typeof name === 'string' && name !== '' ? `a ${name}` : 'an object';
+}
+
+// A plain object (from any realm, or with a null prototype): its own keys are the table.
+function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+// Checked by tag, not instanceof, so a Map from another realm counts.
+const isMap = (value: unknown): value is ReadonlyMap<unknown, unknown> =>
+  Object.prototype.toString.call(value) === '[object Map]';
+
+/** The entries of what the constructor was given; anything else would give an empty handler, so it is refused. */
+function entriesOf(strategies: unknown): Iterable<[unknown, unknown]> {
+  if (isMap(strategies)) return strategies.entries();
+  if (isPlainObject(strategies)) return Object.entries(strategies);
+  throw new AuthError(
+    'ERR_INVALID_ARGUMENT',
+    `AuthHandler takes an object { 'https://host': strategy } or a Map of them, not ${kindOf(strategies)}`,
+  );
+}
+
 function toAuth(strategy: Strategy, key: string): AuthBase {
-  if (typeof strategy === 'function') return new EditorAuth(strategy as RequestEditor);
+  if (typeof strategy === 'function') {
+    // A scheme's class where an instance belongs (`DigestAuth` for `new DigestAuth(...)`)
+    // would fail only on the first request: say so now.
+    if (typeof (strategy as { prototype?: { flow?: unknown } }).prototype?.flow === 'function') {
+      throw new AuthError(
+        'ERR_INVALID_ARGUMENT',
+        `The strategy for ${JSON.stringify(key)} is a scheme's class: pass an instance (new ${strategy.name || 'Scheme'}(...))`,
+      );
+    }
+    return new EditorAuth(strategy as RequestEditor);
+  }
   if (Array.isArray(strategy)) {
     if (strategy.length !== 2 || typeof strategy[0] !== 'string' || typeof strategy[1] !== 'string') {
       throw new AuthError(
@@ -36,7 +76,7 @@ function toAuth(strategy: Strategy, key: string): AuthBase {
   }
   throw new AuthError(
     'ERR_INVALID_ARGUMENT',
-    `The strategy for ${JSON.stringify(key)} must be a [username, password] pair, an AuthBase or a function`,
+    `The strategy for ${JSON.stringify(key)} must be a [username, password] pair, an AuthBase or a function, not ${kindOf(strategy)}`,
   );
 }
 
@@ -67,12 +107,14 @@ export class AuthHandler extends AuthBase {
   // Per origin, entries sorted longest prefix first.
   readonly #byOrigin = new Map<string, Entry[]>();
 
-  constructor(strategies: Readonly<Record<string, Strategy>> = {}) {
+  /**
+   * @param strategies Site → strategy, as an object or a `Map` (keys are
+   *   URL strings with a scheme). Anything else, and any bad key or
+   *   strategy, is `ERR_INVALID_ARGUMENT` here, never an empty handler.
+   */
+  constructor(strategies: Readonly<Record<string, Strategy>> | ReadonlyMap<string, Strategy> = {}) {
     super();
-    if (strategies === null || typeof strategies !== 'object' || Array.isArray(strategies)) {
-      throw new AuthError('ERR_INVALID_ARGUMENT', 'AuthHandler takes an object of { url: strategy }');
-    }
-    for (const [key, strategy] of Object.entries(strategies)) this.addStrategy(key, strategy);
+    for (const [key, strategy] of entriesOf(strategies)) this.addStrategy(key as string, strategy as Strategy);
   }
 
   /** Add or replace the strategy for a site. */
