@@ -1,6 +1,16 @@
 import { AuthError, type AuthRequest, type OptionRule } from '@authbelt/core';
 
-/** Where a token or key may go, as every token scheme takes it. */
+/**
+ * Where a token or key may go, as every token scheme takes it.
+ *
+ * @example
+ * ```ts
+ * import type { TokenScopeOptions } from '@authbelt/bearer';
+ *
+ * const scope: TokenScopeOptions = { origins: ['https://api.example.org', 'https://uploads.example.org'] };
+ * const local: TokenScopeOptions = { allowInsecureHttp: true }; // a dev server on a LAN address
+ * ```
+ */
 export interface TokenScopeOptions {
   /**
    * The origins (scheme, host, port) the credential goes to. Default: the
