@@ -26,6 +26,8 @@ export async function setup(project: TestProject): Promise<void> {
     const apache = keep(await startApache());
     const httpbin = keep(await startHttpbin());
     const origins = isMissing(apache) ? [] : [apache.info.httpPort, apache.info.httpsPort];
+    // httpbin too: Digest through a proxy (digest-interop.test.ts).
+    if (!isMissing(httpbin)) origins.push(httpbin.info.port);
     const squid = keep(await startSquid(origins));
     const servers: InteropServers = {
       apache: isMissing(apache) ? apache : apache.info,
