@@ -118,8 +118,10 @@ interface Sent {
  * the next nonce count: N requests cost N + 1 round trips. One instance may
  * serve any number of concurrent requests; no two share an nc.
  *
- * A challenge it cannot answer (no nonce, only unknown algorithms or qops)
- * leaves the 401 to the caller, with the reason in `authErrorOf(response)`.
+ * A challenge it cannot or may not answer (no nonce, only unknown
+ * algorithms or qops, an algorithm outside `algorithms`, no qop while
+ * `requireQop` holds) leaves the 401 to the caller, with the reason in
+ * `authErrorOf(response)`.
  *
  * @example
  * ```ts
