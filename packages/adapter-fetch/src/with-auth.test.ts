@@ -3,7 +3,7 @@ import { BasicAuth } from '@authbelt/basic';
 import { AuthBase, type AuthFlow, type AuthRequest, isAuthError } from '@authbelt/core';
 import { DigestAuth } from '@authbelt/digest';
 import { asInFirefox, startTestServer, type TestServer } from '@authbelt/test-server';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent, Request as UndiciRequest, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withAuth } from './with-auth.js';
 
@@ -95,6 +95,23 @@ describe('withAuth(fetch, BasicAuth)', () => {
       ['/basic?q=1', '1'],
       ['/basic?q=1', '1'],
       ['/basic?q=1', '1'],
+    ]);
+  });
+
+  it('takes a Request made by undici’s own package (the type undici’s fetch gives the wrapped one), body and all', async () => {
+    const authFetch = withAuth(undiciFetch, new ChallengeTokenAuth());
+    const input = new UndiciRequest(`${server.url}/token?q=1`, {
+      method: 'POST',
+      body: 'from undici',
+      headers: { 'X-One': '1' },
+    });
+    const response = await authFetch(input);
+    expect(response.status).toBe(200);
+    expect(
+      server.requests.map((r) => [r.method, r.target, new TextDecoder().decode(r.body), r.headers['x-one']]),
+    ).toEqual([
+      ['POST', '/token?q=1', 'from undici', '1'],
+      ['POST', '/token?q=1', 'from undici', '1'],
     ]);
   });
 

@@ -15,6 +15,7 @@ import {
 } from '@authbelt/core';
 import { fetchBody, type LegInit } from './body.js';
 import { proxyMarkOf } from './proxy-mark.js';
+import { requestOf } from './request-input.js';
 
 /** Options for {@link withAuth}. */
 export interface WithAuthOptions {
@@ -124,7 +125,7 @@ export function withAuth<F extends FetchFunction>(fetchFn: F, auth: AuthBase, op
   const redirects = options.redirects ?? (redirectsAreOpaque() ? 'client' : 'authbelt');
 
   const authFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<FetchResponseLike> => {
-    const source = input instanceof Request ? input : undefined;
+    const source = requestOf(input);
     let url: string;
     try {
       // A relative URL is relative to the page, as in fetch.
