@@ -368,6 +368,17 @@ describe('arguments', () => {
     expect(() => withAuth(fetch, {} as never)).toThrow(/AuthBase/);
   });
 
+  it('keeps the wrapped fetch’s own properties, as its type says (Bun’s fetch.preconnect)', () => {
+    const preconnected: string[] = [];
+    const bunLike = Object.assign((input: string, init?: RequestInit) => fetch(input, init), {
+      preconnect: (url: string) => {
+        preconnected.push(url);
+      },
+    });
+    withAuth(bunLike, new TokenAuth('t')).preconnect('https://example.org');
+    expect(preconnected).toEqual(['https://example.org']);
+  });
+
   const refusal = (options: unknown) => {
     try {
       withAuth(fetch, new TokenAuth('t'), options as never);

@@ -189,6 +189,7 @@ export function withAuth<F extends FetchFunction>(fetchFn: F, auth: AuthBase, op
       throw error;
     }
   };
-  // The same function type the caller passed: every input and init it takes is handed on to it.
-  return authFetch as unknown as F;
+  // The same type as the fetch passed: every input and init it takes is handed
+  // on to it, and its own properties come along (Bun's `fetch.preconnect`).
+  return Object.assign(authFetch, fetchFn) as unknown as F;
 }
