@@ -52,6 +52,12 @@ export interface DigestAuthorizationInput {
    * `host:port` for CONNECT.
    */
   uri: string;
+  /**
+   * The user-id. A non-ASCII one goes as its raw UTF-8 octets (one character
+   * each, as Fetch's Headers carries octets) in `username="…"`, or as
+   * `username*` (RFC 8187) when the challenge says `charset=UTF-8` or the name
+   * holds a control character; it is hashed as UTF-8.
+   */
   username: string;
   password: string;
   /** Client nonce. Required when the challenge offers a qop or names a `-sess` algorithm. */
