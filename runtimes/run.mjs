@@ -5,6 +5,11 @@
 // node16 and bundler resolution. Prints the table and writes RESULTS.md.
 //
 //   node runtimes/run.mjs [--no-build] [--keep] [--only=node20,deno,...]
+//                         [--registry=http://127.0.0.1:PORT/ [--tag=latest]]
+//
+// With --registry the packages are installed by name (dist-tag --tag) from
+// that registry instead of packed tarballs: `pnpm release:rehearse` runs it
+// against its own registry. Tarballs stay the default (no registry needed).
 //
 // With CI=true a runtime that cannot start fails the run; locally it is a
 // skip naming what is missing.
@@ -29,6 +34,9 @@ const only = argv
   ?.slice('--only='.length)
   .split(',');
 const want = (id) => only === undefined || only.includes(id);
+const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(`--${name}=`.length);
+const registry = option('registry');
+const tag = option('tag') ?? 'latest';
 
 const credentials = SMOKE_CREDENTIALS;
 const log = (message) => process.stdout.write(`[runtimes] ${message}\n`);
@@ -53,14 +61,20 @@ async function main() {
       .map((p) => [p.name, `no build output: ${p.missing.slice(0, 2).join(', ') || 'no exports'}`]),
   );
   for (const [name, why] of Object.entries(unavailable)) problems.push(`${name} not tested: ${why}`);
-  log(`packing ${packages.map((p) => p.name).join(', ')}`);
+  if (registry === undefined) log(`packing ${packages.map((p) => p.name).join(', ')}`);
 
   const work = await mkdtemp(join(tmpdir(), 'authbelt-runtimes-'));
   const project = join(work, 'project');
   let testServer;
   try {
-    const tarballs = await pack(root, packages, join(work, 'tarballs'));
-    log(`npm install ${tarballs.length} tarballs + ${THIRD_PARTY.join(' ')} in ${project}`);
+    const tarballs =
+      registry === undefined
+        ? await pack(root, packages, join(work, 'tarballs'))
+        : packages.map((p) => `${p.name}@${tag}`);
+    log(
+      `npm install ${registry === undefined ? `${tarballs.length} tarballs` : `${tarballs.join(' ')} from ${registry}`}` +
+        ` + ${THIRD_PARTY.join(' ')} in ${project}`,
+    );
     const { incomplete } = await scratchProject({
       dir: project,
       tarballs,
@@ -68,6 +82,7 @@ async function main() {
       unavailable,
       runtimesDir,
       vectorsDir,
+      registry,
     });
     for (const problem of incomplete) {
       problems.push(problem);
@@ -180,8 +195,10 @@ async function main() {
       '# Runtime smoke results',
       '',
       `Written by \`pnpm test:runtimes\` (runtimes/run.mjs) on ${new Date().toISOString().slice(0, 10)}, ` +
-        `${ci ? 'CI' : 'local'} run, ${Math.round((Date.now() - started) / 1000)}s. Packages packed with ` +
-        '`pnpm pack` and installed from the tarballs with npm in a scratch project; ' +
+        `${ci ? 'CI' : 'local'} run, ${Math.round((Date.now() - started) / 1000)}s. ` +
+        (registry === undefined
+          ? 'Packages packed with `pnpm pack` and installed from the tarballs with npm in a scratch project; '
+          : `Packages installed by name (\`${tag}\`) from a local registry with npm in a scratch project; `) +
         `third-party: ${THIRD_PARTY.join(', ')}.`,
       '',
       table,

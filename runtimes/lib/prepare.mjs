@@ -9,7 +9,8 @@ export const THIRD_PARTY = ['undici@7', 'ky@2', 'axios@1', '@types/node@20'];
 /** Subpath entries only Node-like runtimes import (they need undici). */
 const NODE_ONLY_ENTRIES = { '@authbelt/adapter-fetch': ['./proxy'] };
 
-function exportTargets(value, out = []) {
+/** Every path an `exports` map names, at any depth of conditions. */
+export function exportTargets(value, out = []) {
   if (typeof value === 'string') out.push(value);
   else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) exportTargets(v, out);
   return out;
@@ -68,16 +69,20 @@ export async function pack(root, packages, destination) {
 }
 
 /**
- * A scratch project in `dir`: npm installs the tarballs (no workspace links)
+ * A scratch project in `dir`: npm installs the tarballs, or with `registry`
+ * the packages by name from that registry (no workspace links either way),
  * and the third-party clients, then the smoke suite and its generated
  * modules are written beside them.
  */
-export async function scratchProject({ dir, tarballs, packages, unavailable, runtimesDir, vectorsDir }) {
+export async function scratchProject({ dir, tarballs, packages, unavailable, runtimesDir, vectorsDir, registry }) {
   await mkdir(dir, { recursive: true });
   await writeFile(
     join(dir, 'package.json'),
     `${JSON.stringify({ name: 'authbelt-runtimes-scratch', private: true, type: 'module' }, null, 2)}\n`,
   );
+  // From a registry (the release rehearsal's): `tarballs` are `name@version`
+  // specs, and only the @authbelt scope is fetched from there.
+  if (registry !== undefined) await writeFile(join(dir, '.npmrc'), `@authbelt:registry=${registry}\n`);
   const install = await exec(
     'npm',
     ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, ...THIRD_PARTY],
