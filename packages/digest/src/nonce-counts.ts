@@ -48,6 +48,19 @@ export class NonceCounts {
   // In least recently used order: a later entry is a more recent one.
   readonly #entries = new Map<number, Entry>();
   #pinned = 0;
+  // The last key computed: answers up front take one nonce after another.
+  #lastOrigin = '';
+  #lastNonce = '';
+  #lastKey = nonceKey('', '');
+
+  #key(origin: string, nonce: string): number {
+    if (origin !== this.#lastOrigin || nonce !== this.#lastNonce) {
+      this.#lastOrigin = origin;
+      this.#lastNonce = nonce;
+      this.#lastKey = nonceKey(origin, nonce);
+    }
+    return this.#lastKey;
+  }
 
   /** How many nonces have a count. */
   get size(): number {
@@ -56,7 +69,7 @@ export class NonceCounts {
 
   /** The next nc for `nonce` on `origin`, or `undefined` when its 2^32 - 1 counts are used up. */
   take(origin: string, nonce: string): number | undefined {
-    const key = nonceKey(origin, nonce);
+    const key = this.#key(origin, nonce);
     const entry = this.#entries.get(key) ?? { count: 0, pins: 0 };
     if (entry.count >= MAX_NC) return undefined;
     entry.count++;
@@ -68,7 +81,7 @@ export class NonceCounts {
 
   /** A space holds `nonce` as its current one: its count stays while it does. */
   pin(origin: string, nonce: string): void {
-    const key = nonceKey(origin, nonce);
+    const key = this.#key(origin, nonce);
     let entry = this.#entries.get(key);
     if (entry === undefined) {
       entry = { count: 0, pins: 0 };
@@ -80,7 +93,7 @@ export class NonceCounts {
 
   /** A space no longer holds `nonce` as its current one. */
   unpin(origin: string, nonce: string): void {
-    const entry = this.#entries.get(nonceKey(origin, nonce));
+    const entry = this.#entries.get(this.#key(origin, nonce));
     if (entry === undefined || entry.pins === 0) return;
     if (--entry.pins === 0) {
       this.#pinned--;
