@@ -50,7 +50,8 @@ export function fetchBody(source: BodyInit | Request): FetchBody {
       // sends the same bytes (as bytes, which keep Content-Length).
       if (encoded || isRequest || source instanceof FormData) {
         const [bytes, contentType] = await encode();
-        init.body = bytes as BodyInit;
+        // The whole buffer (encode made it for these bytes alone): an ArrayBuffer is a body every fetch takes.
+        init.body = bytes.buffer as ArrayBuffer;
         // The leg's own headers: the scheme sees what is sent, and as a header
         // the user did not set it stays behind on a redirect like any other.
         if (contentType && !init.headers.has('content-type')) init.headers.set('content-type', contentType);

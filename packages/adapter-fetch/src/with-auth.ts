@@ -47,18 +47,28 @@ export interface WithAuthOptions {
 export interface LegRequestInit {
   method: string;
   headers: Headers;
-  redirect: RequestRedirect;
-  body: Uint8Array<ArrayBuffer> | null;
+  redirect: 'follow' | 'error' | 'manual';
+  body: ArrayBuffer | null;
   /** Set for a stream body: what Node's fetch needs to send one. */
   duplex?: 'half';
   signal?: AbortSignal | null;
-  cache?: RequestCache;
-  credentials?: RequestCredentials;
+  // Spelled out: Node's types (no DOM lib) have no RequestCache, RequestMode and the like.
+  cache?: 'default' | 'force-cache' | 'no-cache' | 'no-store' | 'only-if-cached' | 'reload';
+  credentials?: 'include' | 'omit' | 'same-origin';
   integrity?: string;
   keepalive?: boolean;
-  mode?: RequestMode;
+  mode?: 'cors' | 'navigate' | 'no-cors' | 'same-origin';
   referrer?: string;
-  referrerPolicy?: ReferrerPolicy;
+  referrerPolicy?:
+    | ''
+    | 'no-referrer'
+    | 'no-referrer-when-downgrade'
+    | 'origin'
+    | 'origin-when-cross-origin'
+    | 'same-origin'
+    | 'strict-origin'
+    | 'strict-origin-when-cross-origin'
+    | 'unsafe-url';
 }
 
 /**
