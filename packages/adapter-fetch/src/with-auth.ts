@@ -200,6 +200,10 @@ export function withAuth<F extends FetchFunction>(fetchFn: F, auth: AuthBase, op
     }
   };
   // The same type as the fetch passed: every input and init it takes is handed
-  // on to it, and its own properties come along (Bun's `fetch.preconnect`).
-  return Object.assign(authFetch, fetchFn) as unknown as F;
+  // on to it, and its own properties come along (Bun's `fetch.preconnect`),
+  // but none a function already has (`name`, `length`, `call`...).
+  const extras: Record<string, unknown> = {};
+  for (const key of Object.keys(fetchFn))
+    if (!(key in authFetch)) extras[key] = (fetchFn as Record<string, unknown>)[key];
+  return Object.assign(authFetch, extras) as unknown as F;
 }
