@@ -4,7 +4,7 @@ import { AuthBase, type AuthFlow, type AuthRequest, isAuthError } from '@authbel
 import { DigestAuth } from '@authbelt/digest';
 import { asInFirefox, startTestServer, type TestServer } from '@authbelt/test-server';
 import { Agent, Request as UndiciRequest, fetch as undiciFetch } from 'undici';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { withAuth } from './with-auth.js';
 
 class TokenAuth extends AuthBase {
@@ -42,6 +42,7 @@ beforeAll(async () => {
       '/to-same': { auth: 'basic', realm: 'r', users, redirect: { location: '/basic' } },
       '/digest-endless': { auth: 'digest', realm: 'r', users, endless401: true },
       '/loop': { redirect: { location: '/loop' } },
+      '/to-ftp': { redirect: { location: 'ftp://127.0.0.1/file' } },
       '/to-other': { auth: 'basic', realm: 'r', users, redirect: { location: `${other.url}/landing` } },
       '/to-other-307': {
         auth: 'header',
@@ -256,6 +257,15 @@ describe('the exchange', () => {
     expect(server.stats('/digest-endless')).toMatchObject({ requests: 2, challenges: 1, authSuccesses: 1 });
   });
 
+  it('closes the connection of each endless 401 it cancels (none leaks)', async () => {
+    const own = await startTestServer({ routes: { '/d': { auth: 'digest', realm: 'r', users, endless401: true } } });
+    const authFetch = withAuth(fetch, new DigestAuth('Aladdin', 'open sesame'));
+    for (let i = 0; i < 5; i++) await (await authFetch(`${own.url}/d`)).arrayBuffer();
+    // One kept-alive connection for the 200s, perhaps one closing: never one per cancelled 401.
+    await vi.waitFor(() => expect(own.openSockets()).toBeLessThanOrEqual(2));
+    await own.close();
+  });
+
   it('ends cleanly when the signal aborts mid-exchange', async () => {
     const controller = new AbortController();
     class AbortingAuth extends AuthBase {
@@ -359,6 +369,15 @@ describe('errors as fetch gives them', () => {
     expect(isAuthError(cause) && (cause.response as Response).status).toBe(302);
     // As many requests as fetch makes before it gives up (the first and 20 redirects).
     expect(server.requests).toHaveLength(fetchRequests);
+  });
+
+  it('rejects a redirect to a Location that is not http(s) as fetch does, a TypeError with the reason on its cause', async () => {
+    const fetchError = await failure(fetch(`${server.url}/to-ftp`));
+    const error = await failure(withAuth(fetch, new BasicAuth('Aladdin', 'open sesame'))(`${server.url}/to-ftp`));
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as TypeError).message).toBe((fetchError as TypeError).message);
+    const cause = (error as TypeError).cause;
+    expect(isAuthError(cause) && cause.code).toBe('ERR_REDIRECT');
   });
 });
 
