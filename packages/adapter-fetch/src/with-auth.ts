@@ -45,20 +45,32 @@ export interface WithAuthOptions {
  * ```
  */
 export interface LegRequestInit {
+  /** The request method, the caller's (GET when none was given). */
   method: string;
+  /** The caller's headers with what the scheme set (`Authorization`, `Proxy-Authorization`). */
   headers: Headers;
+  /** `'manual'` when authbelt follows redirects itself (see {@link WithAuthOptions.redirects}). */
   redirect: 'follow' | 'error' | 'manual';
+  /** `null`, the bytes of a body a scheme read or that must be sent the same each time, or the caller's own body. */
   body: ArrayBuffer | null;
   /** Set for a stream body: what Node's fetch needs to send one. */
   duplex?: 'half';
+  /** The caller's abort signal, for every request of the exchange. */
   signal?: AbortSignal | null;
   // Spelled out: Node's types (no DOM lib) have no RequestCache, RequestMode and the like.
+  /** The caller's `cache`, as fetch's `RequestInit` has it. */
   cache?: 'default' | 'force-cache' | 'no-cache' | 'no-store' | 'only-if-cached' | 'reload';
+  /** The caller's `credentials` (cookies in browsers), as fetch's `RequestInit` has it. */
   credentials?: 'include' | 'omit' | 'same-origin';
+  /** The caller's subresource `integrity`, as fetch's `RequestInit` has it. */
   integrity?: string;
+  /** The caller's `keepalive`, as fetch's `RequestInit` has it. */
   keepalive?: boolean;
+  /** The caller's `mode` (browsers), as fetch's `RequestInit` has it. */
   mode?: 'cors' | 'navigate' | 'no-cors' | 'same-origin';
+  /** The caller's `referrer`, as fetch's `RequestInit` has it. */
   referrer?: string;
+  /** The caller's `referrerPolicy`, as fetch's `RequestInit` has it. */
   referrerPolicy?:
     | ''
     | 'no-referrer'
@@ -82,8 +94,11 @@ export interface LegRequestInit {
  * ```
  */
 export interface FetchResponseLike extends DiscardableResponse {
+  /** The HTTP status code. */
   readonly status: number;
+  /** The URL that answered. */
   readonly url: string;
+  /** The response headers. */
   readonly headers: Headers;
 }
 

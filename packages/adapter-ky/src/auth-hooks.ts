@@ -34,7 +34,17 @@ const HOOKS_RULES: Readonly<Record<keyof AuthHooksOptions, OptionRule>> = {
  * const state: AuthHookState = new Request('https://example.org/');
  * ```
  */
-export type AuthHookState = Request | { request: Request; options: { context?: object | undefined } };
+export type AuthHookState =
+  | Request
+  | {
+      /** The request ky is about to send. */
+      request: Request;
+      /** ky's options for the request. */
+      options: {
+        /** ky's per-request context (ky 2). */
+        context?: object | undefined;
+      };
+    };
 
 /**
  * The hooks {@link authHooks} returns, to merge into your own.

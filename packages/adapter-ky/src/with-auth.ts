@@ -12,6 +12,7 @@ import { authFetch, type FetchLike, type KyAuthOptions } from './auth-fetch.js';
  * ```
  */
 export interface ExtendableKy<T> {
+  /** ky's `extend` with a function of the parent's defaults (ky 1.2 and later). */
   extend(defaults: (parent: { fetch?: FetchLike | undefined }) => AuthDefaults): T;
 }
 
@@ -25,6 +26,7 @@ export interface ExtendableKy<T> {
  * ```
  */
 export interface AuthDefaults {
+  /** The parent's `fetch` (or the global one) wrapped so every request goes through the scheme. */
   fetch: FetchLike;
   /** An `init` hook (ky 2; ky 1 ignores it), typed loosely so ky 1's `Hooks` accepts it too. */
   hooks: object;

@@ -64,6 +64,7 @@ const AUTH_ERROR_BRAND: unique symbol = Symbol.for('authbelt.AuthError') as neve
  * ```
  */
 export class AuthError extends Error {
+  /** Always `'AuthError'`, a literal type, as ky's error classes have. */
   override readonly name: 'AuthError' = 'AuthError';
   // Declared, not defined: the constructor assigns them (no field initializers in the bundle).
   /** What went wrong, as a stable string. */

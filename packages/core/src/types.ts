@@ -41,8 +41,11 @@ export interface AuthRequest {
 
 /** A response as a scheme sees it. */
 export interface AuthResponse {
+  /** The HTTP status code (401 and 407 are the ones a scheme answers). */
   status: number;
+  /** The URL that answered, after any redirects the client followed. */
   url: string;
+  /** The response headers (`WWW-Authenticate`, `Proxy-Authenticate`, `Authentication-Info`). */
   headers: Headers;
 }
 

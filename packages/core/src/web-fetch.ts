@@ -27,10 +27,25 @@ const REQUEST_OPTIONS = [
  * typings call the stream.
  */
 export interface DiscardableResponse {
+  /** `true` once someone has read the body: then there is nothing left to drain. */
   readonly bodyUsed: boolean;
+  /** The body stream (`null` for a response without one), as much of it as draining uses. */
   readonly body: {
+    /** Locks the stream to one reader (throws when another reader has it). */
     getReader(): {
-      read(): Promise<{ done: boolean; value?: { byteLength: number } | undefined }>;
+      /** The next chunk; only its size counts towards the drain limit. */
+      read(): Promise<{
+        /** The stream has ended. */
+        done: boolean;
+        /** The chunk read. */
+        value?:
+          | {
+              /** Its size in bytes. */
+              byteLength: number;
+            }
+          | undefined;
+      }>;
+      /** Gives up the rest of the body (its connection is closed). */
       cancel(): Promise<void>;
     };
   } | null;

@@ -59,6 +59,7 @@ export interface DigestAuthorizationInput {
    * holds a control character; it is hashed as UTF-8.
    */
   username: string;
+  /** The password, hashed into HA1 (as UTF-8); it never appears in the header or an error. */
   password: string;
   /** Client nonce. Required when the challenge offers a qop or names a `-sess` algorithm. */
   cnonce?: string | undefined;
