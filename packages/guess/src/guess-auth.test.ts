@@ -1,5 +1,5 @@
 import { withAuth } from '@authbelt/adapter-fetch';
-import { type AuthResponse, isAuthError } from '@authbelt/core';
+import { type AuthResponse, authErrorOf, isAuthError } from '@authbelt/core';
 import { startTestServer, type TestServer } from '@authbelt/test-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GuessAuth, GuessProxyAuth } from './guess-auth.js';
@@ -63,8 +63,8 @@ describe('GuessAuth remembers a scheme per protection space, not per origin', ()
   // Apache's layout: Basic on /basic/, Digest on /digest/, one origin.
   let mixed: TestServer;
   beforeAll(async () => {
-    const basic = { auth: 'basic', realm: 'basic', users } as const;
-    const digest = { auth: 'digest', realm: 'digest', users, algorithms: ['SHA-256'] } as const;
+    const basic = { auth: 'basic' as const, realm: 'basic', users };
+    const digest = { auth: 'digest' as const, realm: 'digest', users, algorithms: ['SHA-256' as const] };
     mixed = await startTestServer({
       routes: { '/basic/a': basic, '/basic/b': basic, '/digest/a': digest, '/digest/b': digest, '/other': digest },
     });
@@ -239,6 +239,40 @@ describe('GuessAuth by hand', () => {
   });
 });
 
+describe('GuessAuth with a Digest minimum', () => {
+  let weak: TestServer;
+  beforeAll(async () => {
+    weak = await startTestServer({
+      routes: {
+        '/md5': { auth: 'digest', realm, users, algorithms: ['MD5'] },
+        '/rfc2069': { auth: 'digest', realm, users, algorithms: ['SHA-256'], qop: 'none' },
+      },
+    });
+  });
+  afterAll(() => weak.close());
+
+  it('passes algorithms to Digest: MD5 refused, the 401 returned with the reason', async () => {
+    const response = await withAuth(
+      fetch,
+      new GuessAuth('Mufasa', 'Circle of Life', { algorithms: ['SHA-256'] }),
+    )(`${weak.url}/md5`);
+    expect(response.status).toBe(401);
+    expect(authErrorOf(response)?.code).toBe('ERR_UNSUPPORTED_ALGORITHM');
+    expect(weak.stats('/md5').requests).toBe(1);
+  });
+
+  it('refuses RFC 2069 Digest by default, and answers it with requireQop: false', async () => {
+    const strict = await withAuth(fetch, new GuessAuth('Mufasa', 'Circle of Life'))(`${weak.url}/rfc2069`);
+    expect(strict.status).toBe(401);
+    expect(authErrorOf(strict)?.code).toBe('ERR_UNSUPPORTED_QOP');
+    const lenient = await withAuth(
+      fetch,
+      new GuessAuth('Mufasa', 'Circle of Life', { requireQop: false }),
+    )(`${weak.url}/rfc2069`);
+    expect(lenient.status).toBe(200);
+  });
+});
+
 describe('GuessAuth options', () => {
   it.each([
     ['an unknown option', { allowInsecure: true }, /GuessAuth has no option "allowInsecure"/],
@@ -248,6 +282,7 @@ describe('GuessAuth options', () => {
       /GuessAuth option allowInsecureBasic must be a boolean/,
     ],
     ['options that are not an object', null, /GuessAuth options must be an object/],
+    ['an algorithm no Digest speaks', { algorithms: ['SHA-1'] }, /GuessAuth option algorithms must be/],
   ])('refuses %s at construction', (_what, options, message) => {
     expect(() => new GuessAuth('u', 'p', options as never)).toThrow(message);
     expect(() => new GuessProxyAuth('u', 'p', 'pu', 'pp', options as never)).toThrow(

@@ -1,5 +1,6 @@
-import { AuthBase, type AuthFlow, type AuthRequest, checkOptions } from '@authbelt/core';
-import { GuessSide, type SideExchange } from './side.js';
+import { AuthBase, type AuthFlow, type AuthRequest, checkOptions, type OptionRule } from '@authbelt/core';
+import { DigestAuth, type DigestAuthOptions } from '@authbelt/digest';
+import { GuessSide, type SideExchange, type SideOptions } from './side.js';
 
 /** Options for {@link GuessAuth} and {@link GuessProxyAuth}. */
 export interface GuessAuthOptions {
@@ -10,7 +11,17 @@ export interface GuessAuthOptions {
    * https or to 127.0.0.0/8, `::1` and `localhost`. Refused: the call rejects
    * with `ERR_INSECURE_TRANSPORT`.
    */
-  allowInsecureBasic?: boolean;
+  allowInsecureBasic?: boolean | undefined;
+  /**
+   * The Digest algorithms to answer (`DigestAuth`'s `algorithms`), e.g.
+   * `['SHA-256', 'SHA-512-256']` to refuse MD5. Default: all.
+   */
+  algorithms?: DigestAuthOptions['algorithms'];
+  /**
+   * Refuse Digest challenges without `qop` (RFC 2069), as `DigestAuth`'s
+   * `requireQop`. Default `true`.
+   */
+  requireQop?: boolean | undefined;
 }
 
 /** Run an exchange over the sides, routing each challenge to the side that owns it. */
@@ -42,9 +53,17 @@ async function* guessFlow(all: readonly GuessSide[], request: AuthRequest): Auth
   }
 }
 
-function readOptions(owner: string, options: GuessAuthOptions): boolean {
-  checkOptions(owner, options, { allowInsecureBasic: [(value) => typeof value === 'boolean', 'a boolean'] });
-  return options.allowInsecureBasic === true;
+function readOptions(owner: string, options: GuessAuthOptions): SideOptions {
+  const { algorithms, requireQop } = DigestAuth.optionRules;
+  checkOptions(owner, options, {
+    allowInsecureBasic: [(value) => typeof value === 'boolean', 'a boolean'],
+    algorithms: algorithms as OptionRule,
+    requireQop: requireQop as OptionRule,
+  });
+  const digest: SideOptions['digest'] = {};
+  if (options.algorithms !== undefined) digest.algorithms = options.algorithms;
+  if (options.requireQop !== undefined) digest.requireQop = options.requireQop;
+  return { allowInsecureBasic: options.allowInsecureBasic === true, digest };
 }
 
 /**
@@ -96,10 +115,10 @@ export class GuessProxyAuth extends AuthBase {
     options: GuessAuthOptions = {},
   ) {
     super();
-    const insecure = readOptions('GuessProxyAuth', options);
+    const sideOptions = readOptions('GuessProxyAuth', options);
     this.#sides = [
-      new GuessSide('proxy', proxyUsername, proxyPassword, insecure),
-      new GuessSide('origin', username, password, insecure),
+      new GuessSide('proxy', proxyUsername, proxyPassword, sideOptions),
+      new GuessSide('origin', username, password, sideOptions),
     ];
   }
 

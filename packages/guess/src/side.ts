@@ -7,10 +7,16 @@ import {
   type AuthResponse,
   parseChallenges,
 } from '@authbelt/core';
-import { DigestAuth } from '@authbelt/digest';
+import { DigestAuth, type DigestAuthOptions } from '@authbelt/digest';
 import { ProxyDigestAuth } from '@authbelt/proxy-digest';
 
 type Step = IteratorResult<AuthRequest, void>;
+
+/** What a side is built with: the Digest minimum, and whether Basic may go over plain http. */
+export interface SideOptions {
+  readonly allowInsecureBasic: boolean;
+  readonly digest: Pick<DigestAuthOptions, 'algorithms' | 'requireQop'>;
+}
 
 // How many protection spaces a guesser remembers before forgetting the oldest.
 const REMEMBERED = 256;
@@ -42,15 +48,17 @@ export class GuessSide {
   // Scheme by space key (origin + path prefix, or the proxy), least recently used first.
   readonly #chosen = new Map<string, AuthBase>();
 
-  constructor(side: 'origin' | 'proxy', username: string, password: string, allowInsecureBasic: boolean) {
+  constructor(side: 'origin' | 'proxy', username: string, password: string, options: SideOptions) {
     const proxy = side === 'proxy';
     this.#proxy = proxy;
     this.#status = proxy ? 407 : 401;
     this.#challengeHeader = proxy ? 'proxy-authenticate' : 'www-authenticate';
     this.#credentialHeader = proxy ? 'proxy-authorization' : 'authorization';
     this.#basic = proxy ? new ProxyBasicAuth(username, password) : new BasicAuth(username, password);
-    this.#digest = proxy ? new ProxyDigestAuth(username, password) : new DigestAuth(username, password);
-    this.#allowInsecureBasic = allowInsecureBasic || proxy;
+    this.#digest = proxy
+      ? new ProxyDigestAuth(username, password, options.digest)
+      : new DigestAuth(username, password, options.digest);
+    this.#allowInsecureBasic = options.allowInsecureBasic || proxy;
   }
 
   /** Whether this side takes part in `request`: the proxy side only when it goes through a proxy the adapter knows. */

@@ -1,4 +1,4 @@
-import { AuthError, type AuthFlow, type AuthRequest, requireProxy } from '@authbelt/core';
+import { type AuthFlow, type AuthRequest, type OptionRule, requireProxy } from '@authbelt/core';
 import { DigestAuth, type DigestAuthOptions } from '@authbelt/digest';
 
 /**
@@ -53,6 +53,11 @@ export interface ProxyDigestAuthOptions extends DigestAuthOptions {
  * ```
  */
 export class ProxyDigestAuth extends DigestAuth {
+  /** `DigestAuth`'s options and `maxStaleRejects`: any other fails at construction with `ERR_INVALID_ARGUMENT`. */
+  static override readonly optionRules: Readonly<Record<string, OptionRule>> = {
+    ...DigestAuth.optionRules,
+    maxStaleRejects: [(value) => Number.isInteger(value) && (value as number) >= 0, 'a non-negative integer'],
+  };
   protected override readonly challengeStatus: number = 407;
   protected override readonly challengeHeader: string = 'proxy-authenticate';
   protected override readonly authorizationHeader: string = 'proxy-authorization';
@@ -61,14 +66,7 @@ export class ProxyDigestAuth extends DigestAuth {
 
   constructor(username: string, password: string, options: ProxyDigestAuthOptions = {}) {
     super(username, password, options);
-    const stale = options.maxStaleRejects;
-    if (stale !== undefined && !(Number.isInteger(stale) && stale >= 0)) {
-      throw new AuthError(
-        'ERR_INVALID_ARGUMENT',
-        'ProxyDigestAuth option maxStaleRejects must be a non-negative integer',
-      );
-    }
-    this.maxStaleAnswers = stale ?? 2;
+    this.maxStaleAnswers = options.maxStaleRejects ?? 2;
   }
 
   // A CONNECT is read by the proxy; a plain-http request goes to it in
