@@ -94,6 +94,13 @@ describe('ProxyDigestAuth', () => {
     expect(proxyAuth().appliesTo(new URL('http://b.test/'), new URL('http://a.test/'))).toBe(true);
   });
 
+  it('refuses an unknown option by name, and takes DigestAuth’s own', () => {
+    expect(() => new ProxyDigestAuth('u', 'p', { maxStale: 1 } as never)).toThrowError(
+      /ProxyDigestAuth has no option "maxStale"/,
+    );
+    expect(() => new ProxyDigestAuth('u', 'p', { algorithms: ['SHA-256'], maxStaleRejects: 0 })).not.toThrow();
+  });
+
   it('refuses a bad maxStaleRejects', () => {
     for (const value of [-1, 1.5, Number.NaN]) {
       expect(() => new ProxyDigestAuth('u', 'p', { maxStaleRejects: value })).toThrowError(
