@@ -93,8 +93,8 @@ export async function bundle({ cwd, entry, outfile, platform, conditions }) {
   return join(cwd, outfile);
 }
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
