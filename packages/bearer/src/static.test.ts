@@ -185,6 +185,7 @@ describe('ApiKeyAuth', () => {
     ['CR LF in a header key', 'k\r\nX-Evil: 1', { header: 'X-API-Key' }],
     ['NUL in a header key', 'k\0', { header: 'X-API-Key' }],
     ['a leading space', ' k', { header: 'X-API-Key' }],
+    ['a character above U+00FF in a header key', 'kĀ', { header: 'X-API-Key' }],
     ['a space after a scheme', 'k 1', { header: 'Authorization', scheme: 'Token' }],
     ['an empty key', '', { query: 'api_key' }],
     ['a lone surrogate in a query key', 'k\ud800', { query: 'api_key' }],

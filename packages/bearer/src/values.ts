@@ -64,6 +64,14 @@ export function checkFieldValue(value: unknown, what: string): string {
         { position: i },
       );
     }
+    // A header value is octets (RFC 9110 §5.5: VCHAR and obs-text); Fetch's Headers refuse anything above 0xFF.
+    if (code > 0xff) {
+      throw new AuthError(
+        'ERR_INVALID_CREDENTIALS',
+        `${what} has a character at position ${i} that a header cannot carry (above U+00FF)`,
+        { position: i },
+      );
+    }
   }
   return value;
 }
