@@ -103,3 +103,21 @@ describe('proxy schemes through a proxy the adapter knows', () => {
     }
   });
 });
+
+describe('a proxy whose 407 body never ends', () => {
+  it('stalls nothing: the 407 is cut off and the answer goes out', async () => {
+    const stalling = await startTestServer({
+      proxy: { auth: 'digest', realm: 'proxy', users: { pu: 'pp' }, algorithms: ['SHA-256'], endless407: true },
+    });
+    const dispatcher = proxyDispatcher({ proxy: stalling.url, auth: new ProxyDigestAuth('pu', 'pp') });
+    try {
+      const response = await fetch(`${origin.url}/open`, { dispatcher } as RequestInit);
+      expect(response.status).toBe(200);
+      await response.arrayBuffer();
+      expect(stalling.stats()).toMatchObject({ requests: 2, challenges: 1 });
+    } finally {
+      await dispatcher.close();
+      await stalling.close();
+    }
+  }, 10_000);
+});

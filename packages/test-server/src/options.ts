@@ -79,6 +79,8 @@ export interface ProxyOptions extends DigestOptions {
   auth: 'basic' | 'digest';
   realm?: string;
   users: Record<string, string>;
+  /** Send each 407 to an absolute-form request with a body that never ends (headers and a first chunk, then nothing). */
+  endless407?: boolean;
 }
 
 export interface TestServerOptions {

@@ -303,7 +303,9 @@ export async function startTestServer(
       (status, challenges) => {
         record.status = status;
         res.writeHead(status, { 'proxy-authenticate': challenges, 'content-type': 'text/plain' });
-        res.end('proxy authentication required\n');
+        // A proxy that stalls mid-body: chunked, never ended (close() destroys the socket).
+        if (options.proxy?.endless407) res.write('proxy authentication required\n');
+        else res.end('proxy authentication required\n');
       },
       407,
     );

@@ -10,6 +10,10 @@ type LegacyHandler = {
   onResponseStarted?(): void;
 };
 
+// How long a response the caller never sees may take to finish before its
+// request is aborted (core's discardResponseBody waits as long).
+const DISCARD_WAIT_MS = 100;
+
 /** One leg's response, held at its headers until the driver says whether the caller gets it. */
 interface Leg extends AuthResponse {
   deliver(): void;
@@ -119,9 +123,13 @@ export class AbsoluteFormDispatcher extends Dispatcher {
       let mode: 'held' | 'deliver' | 'discard' = 'held';
       let settleDiscard: (() => void) | undefined;
       let resumeLeg: (() => void) | undefined;
+      let abortLeg: ((reason?: Error) => void) | undefined;
       let headersSeen = false;
       const legHandler: LegacyHandler = {
-        onConnect: (abort, context) => caller.onConnect?.(abort, context),
+        onConnect: (abort, context) => {
+          abortLeg = abort;
+          caller.onConnect?.(abort, context);
+        },
         onResponseStarted: () => caller.onResponseStarted?.(),
         onHeaders: (status, rawHeaders, resume, statusText) => {
           if (status < 200) return true;
@@ -138,7 +146,14 @@ export class AbsoluteFormDispatcher extends Dispatcher {
             discard: () =>
               new Promise<void>((done) => {
                 mode = 'discard';
-                settleDiscard = done;
+                // A body read within the bound keeps the connection; one that
+                // does not end (a stalling proxy) is aborted, so it never
+                // stalls the exchange (DESIGN.md: drained within a bound).
+                const timer = setTimeout(() => abortLeg?.(new Error('discarded')), DISCARD_WAIT_MS);
+                settleDiscard = () => {
+                  clearTimeout(timer);
+                  done();
+                };
                 resumeLeg?.();
               }),
           });
