@@ -43,13 +43,14 @@ export interface ProxyDigestAuthOptions extends DigestAuthOptions {
  * import { proxyDispatcher } from '@authbelt/adapter-fetch/proxy';
  * import { DigestAuth } from '@authbelt/digest';
  * import { ProxyDigestAuth } from '@authbelt/proxy-digest';
+ * import { fetch } from 'undici';
  *
  * const dispatcher = proxyDispatcher({
  *   proxy: 'http://127.0.0.1:3128',
  *   auth: new ProxyDigestAuth('proxyuser', 'proxypass'),
  * });
  * const authFetch = withAuth(fetch, new DigestAuth('user', 'pass'));
- * // await authFetch('http://example.org/', { dispatcher } as RequestInit);
+ * // await authFetch('http://example.org/', { dispatcher });
  * ```
  */
 export class ProxyDigestAuth extends DigestAuth {

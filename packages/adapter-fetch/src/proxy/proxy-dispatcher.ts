@@ -51,13 +51,14 @@ function headersFrom(raw: Record<string, string | string[] | undefined>): Header
  * import { withAuth } from '@authbelt/adapter-fetch';
  * import { proxyDispatcher } from '@authbelt/adapter-fetch/proxy';
  * import { BasicAuth, ProxyBasicAuth } from '@authbelt/basic';
+ * import { fetch } from 'undici';
  *
  * const dispatcher = proxyDispatcher({
  *   proxy: 'http://127.0.0.1:3128',
  *   auth: new ProxyBasicAuth('proxyuser', 'proxypass'),
  * });
  * const authFetch = withAuth(fetch, new BasicAuth('user', 'pass'));
- * // await authFetch('https://example.org/', { dispatcher } as RequestInit);
+ * // await authFetch('https://example.org/', { dispatcher });
  * ```
  */
 export function proxyDispatcher(options: ProxyDispatcherOptions): Dispatcher {
