@@ -249,6 +249,9 @@ describe('parseChallenges: the edges of the grammar', () => {
     expect(error.code).toBe('ERR_CHALLENGE_SYNTAX');
     expect(error.position).toBe(13);
     expect(error.message).toMatch(/header line 1/);
+    // A scheme and a space end one line; its parameters follow on the next, as in the joined value.
+    expect(plain(parseChallenges(['Basic ', 'realm="x"']))).toEqual(plain(parseChallenges('Basic , realm="x"')));
+    expect(plain(parseChallenges(['# ', '0=#']))).toEqual([c('#', { 0: '#' })]);
     // After a token68 a line cannot carry on with parameters, as the joined value could not.
     expect(authErrorOf(() => parseChallenges(['Negotiate abc==', 'realm="x"'])).code).toBe('ERR_CHALLENGE_SYNTAX');
     expect(authErrorOf(() => parseChallenges(['Basic', 'realm="x"'])).code).toBe('ERR_CHALLENGE_SYNTAX');

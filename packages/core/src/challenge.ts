@@ -367,7 +367,9 @@ function scan(
     };
     out.push(challenge);
     params = null;
-    if (i >= length) return null;
+    // "scheme 1*SP" at the end of a line may go on as an auth-param list on the
+    // next (the lines read as their comma-joined value, RFC 9110 §5.3).
+    if (i >= length) return i === tokenEnd ? null : challenge.params;
     if (i === tokenEnd) {
       // challenge = auth-scheme [ 1*SP ( token68 / #auth-param ) ]: no space, no parameters.
       if (c === COMMA) continue;
