@@ -1,4 +1,4 @@
-import { AuthError, type AuthRequest, type OptionRule } from '@authbelt/core';
+import { AuthError, type AuthRequest, isLoopbackHost, type OptionRule } from '@authbelt/core';
 
 /**
  * Where a token or key may go, as every token scheme takes it.
@@ -31,14 +31,6 @@ export const SCOPE_RULES: { readonly origins: OptionRule; readonly allowInsecure
   origins: [(value) => Array.isArray(value) && value.length > 0, 'a non-empty array of http(s) origins'],
   allowInsecureHttp: [(value) => typeof value === 'boolean', 'a boolean'],
 };
-
-/**
- * Loopback hosts: traffic to them never leaves the machine, and browsers treat
- * them as secure contexts. The same rule as `@authbelt/guess` applies to Basic.
- */
-export function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname);
-}
 
 function originOf(value: unknown, index: number): string {
   let url: URL | undefined;
@@ -102,7 +94,7 @@ export class TokenScope {
 
   #refuseInsecure(url: URL): void {
     // RFC 6750 §5.3: bearer tokens are only to be sent over TLS; loopback never leaves the machine.
-    if (url.protocol === 'http:' && !this.#allowInsecureHttp && !isLoopback(url.hostname)) {
+    if (url.protocol === 'http:' && !this.#allowInsecureHttp && !isLoopbackHost(url.hostname)) {
       throw new AuthError(
         'ERR_INSECURE_TRANSPORT',
         `Refusing to send ${this.#what} over plain http to ${url.host}; use https or { allowInsecureHttp: true }`,

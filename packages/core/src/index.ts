@@ -18,4 +18,10 @@ export type { OptionRule } from './options.js';
 export { checkOptions, MAX_LEGS_RULE } from './options.js';
 export type { AuthBody, AuthFlow, AuthRequest, AuthResponse } from './types.js';
 export type { DiscardableResponse } from './web-fetch.js';
-export { discardResponseBody, redirectsAreOpaque, requestInitOf, requestMayHaveBody } from './web-fetch.js';
+export {
+  discardResponseBody,
+  isLoopbackHost,
+  redirectsAreOpaque,
+  requestInitOf,
+  requestMayHaveBody,
+} from './web-fetch.js';

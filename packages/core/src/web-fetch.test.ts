@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { discardResponseBody } from './web-fetch.js';
+import { discardResponseBody, isLoopbackHost } from './web-fetch.js';
 
 /** A body that sends `chunks` and then, unless `end`, never ends; says whether it was cancelled and how much was pulled. */
 function body(chunks: number, size: number, end: boolean) {
@@ -67,5 +67,22 @@ describe('discardResponseBody', () => {
     locked.body?.getReader();
     await discardResponseBody(locked);
     await discardResponseBody(new Response(null, { status: 204 }));
+  });
+});
+
+describe('isLoopbackHost', () => {
+  it.each([
+    ['127.0.0.1', true],
+    ['127.255.0.9', true],
+    ['localhost', true],
+    ['[::1]', true],
+    ['128.0.0.1', false],
+    ['127.0.0.1.example.org', false],
+    ['example.org', false],
+    ['localhost.example.org', false],
+    ['[::2]', false],
+  ])('%s: %s', (hostname, loopback) => {
+    expect(isLoopbackHost(hostname)).toBe(loopback);
+    expect(isLoopbackHost(new URL(`http://${hostname}:8080/`).hostname)).toBe(loopback);
   });
 });

@@ -144,3 +144,21 @@ export function requestInitOf(request: Request): RequestInit {
 export function requestMayHaveBody(request: Request): boolean {
   return request.method !== 'GET' && request.method !== 'HEAD' && request.body !== null;
 }
+
+/**
+ * Whether `hostname` (as `URL.hostname` gives it) is a loopback host: 127.0.0.0/8,
+ * `[::1]` or `localhost`. Traffic to them never leaves the machine, and
+ * browsers treat them as secure contexts, so a scheme may send what must not
+ * cross a network in the clear (Basic to a guessed server, a token) over plain
+ * http there.
+ *
+ * @example
+ * ```ts
+ * import { isLoopbackHost } from '@authbelt/core';
+ * isLoopbackHost(new URL('http://127.0.0.1:8080/').hostname); // true
+ * isLoopbackHost('example.org'); // false
+ * ```
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+}

@@ -5,6 +5,7 @@ import {
   type AuthFlow,
   type AuthRequest,
   type AuthResponse,
+  isLoopbackHost,
   parseChallenges,
 } from '@authbelt/core';
 import { DigestAuth, type DigestAuthOptions } from '@authbelt/digest';
@@ -20,11 +21,6 @@ export interface SideOptions {
 
 // How many protection spaces a guesser remembers before forgetting the oldest.
 const REMEMBERED = 256;
-
-/** Loopback hosts: traffic to them never leaves the machine, as browsers treat them as secure contexts. */
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname);
-}
 
 /**
  * One side of a guessed exchange: the origin (401, `WWW-Authenticate`) or the
@@ -97,7 +93,7 @@ export class GuessSide {
     const scheme = schemes.has('digest') ? this.#digest : schemes.has('basic') ? this.#basic : undefined;
     if (scheme === this.#basic && !this.#allowInsecureBasic) {
       const url = new URL(request.url);
-      if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+      if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
         throw new AuthError(
           'ERR_INSECURE_TRANSPORT',
           `Refusing to send Basic credentials over plain http to ${url.host}; use https or { allowInsecureBasic: true }`,
