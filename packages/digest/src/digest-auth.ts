@@ -99,6 +99,28 @@ const OPTION_RULES: Readonly<Record<keyof DigestAuthOptions, OptionRule>> = {
   cnonce: [(value) => typeof value === 'function', 'a function returning a string'],
 };
 
+/** The parts of a request URL a flow reads. */
+interface UrlParts {
+  readonly origin: string;
+  readonly href: string;
+  /** RFC 9112 §3.2.1 origin-form: path and query. */
+  readonly originForm: string;
+}
+
+// A flow reads its request URL's origin, href and origin-form: one parse for
+// all three, and none again while requests go to the same URL (a URL parse is
+// a tenth of an answer up front). A URL that does not parse throws, as before.
+let lastUrlText: string | undefined;
+let lastUrlParts: UrlParts | undefined;
+function urlParts(text: string): UrlParts {
+  if (text !== lastUrlText || lastUrlParts === undefined) {
+    const url = new URL(text);
+    lastUrlParts = { origin: url.origin, href: url.href, originForm: `${url.pathname || '/'}${url.search}` };
+    lastUrlText = text;
+  }
+  return lastUrlParts;
+}
+
 /** What one leg sent, kept to check the server's answer. */
 interface Sent {
   readonly space: ProtectionSpace;
@@ -201,7 +223,7 @@ export class DigestAuth extends AuthBase {
 
   /** Where the protection spaces of this request are remembered: its origin. */
   protected protectionSpaceOrigin(request: AuthRequest): string {
-    return new URL(request.url).origin;
+    return urlParts(request.url).origin;
   }
 
   /**
@@ -241,8 +263,7 @@ export class DigestAuth extends AuthBase {
    */
   protected digestUri(request: AuthRequest): string {
     if (request.target === '*') return '*';
-    const url = new URL(request.url);
-    return `${url.pathname || '/'}${url.search}`;
+    return urlParts(request.url).originForm;
   }
 
   override async *flow(request: AuthRequest): AuthFlow {
@@ -250,7 +271,7 @@ export class DigestAuth extends AuthBase {
     const origin = this.protectionSpaceOrigin(request);
     let sent: Sent | undefined;
 
-    const remembered = this.#preemptive ? this.#spaces.current(origin, new URL(request.url).href) : undefined;
+    const remembered = this.#preemptive ? this.#spaces.current(origin, urlParts(request.url).href) : undefined;
     if (remembered !== undefined) {
       try {
         sent = await this.#answer(request, remembered, remembered.params, true);
@@ -317,7 +338,9 @@ export class DigestAuth extends AuthBase {
     }
     const result = buildDigest(
       {
-        challenge: params,
+        // Named as a Challenge: its parameter names are already lower-case
+        // (parseChallenges made them so), so they are not copied again.
+        challenge: { scheme: 'Digest', params },
         method: request.method,
         uri: this.digestUri(request),
         username: this.#username,
@@ -328,6 +351,7 @@ export class DigestAuth extends AuthBase {
         qop: selected.qop,
       },
       hashHex,
+      space.ha1,
     );
     request.headers.set(this.authorizationHeader, result.header);
     return { space, result, preemptive };

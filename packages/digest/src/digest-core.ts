@@ -91,6 +91,27 @@ export interface DigestResult {
 }
 
 /**
+ * HA1 = H(username ":" realm ":" password) kept by one `DigestAuth` instance
+ * for one protection space, with what it was computed from. It depends on
+ * nothing a request changes, so an answer up front need not hash it again.
+ * It stands for the password the instance already holds: it lives only where
+ * that does (the instance's private protection spaces), never in a shared
+ * place, an error, `inspect()` or JSON.
+ */
+export interface Ha1Cache {
+  /** The hash it was computed with (the algorithm, less `-sess`). */
+  hash?: HashName | undefined;
+  /** The username's octets, one character each, as hashed. */
+  user?: string | undefined;
+  /** The realm's octets, one character each, as hashed. */
+  realm?: string | undefined;
+  /** Whether the octets were hashed as text (all ASCII) or one octet a character. */
+  ascii?: boolean | undefined;
+  /** H(A1) of RFC 7616 §3.4.2 for the above, before any `-sess` step. */
+  ha1?: string | undefined;
+}
+
+/**
  * Which challenges a client is willing to answer: its minimum. `undefined`
  * algorithms means every one this package speaks.
  */
@@ -254,7 +275,7 @@ function checkString(value: unknown, what: string): void {
  * Compute a Digest answer (RFC 7616 §3.4, RFC 2617 §3.2.2, RFC 2069) with
  * the given hash implementation.
  */
-export function buildDigest(input: DigestAuthorizationInput, hashHex: HashHex): DigestResult {
+export function buildDigest(input: DigestAuthorizationInput, hashHex: HashHex, ha1Cache?: Ha1Cache): DigestResult {
   const { method, uri, username, password } = input;
   checkString(method, 'method');
   checkString(uri, 'uri');
@@ -305,7 +326,28 @@ export function buildDigest(input: DigestAuthorizationInput, hashHex: HashHex): 
 
   // RFC 7616 §3.4.2: A1 = unq(username) ":" unq(realm) ":" passwd, and for
   // -sess H(that) ":" unq(nonce) ":" unq(cnonce).
-  let ha1 = H(`${user}:${realmOctets}:${pass}`);
+  // The password is fixed for the cache's owner (one instance), so the hash,
+  // username and realm octets say whether the kept HA1 still holds.
+  let ha1: string;
+  if (
+    ha1Cache?.ha1 !== undefined &&
+    ha1Cache.hash === algorithm.hash &&
+    ha1Cache.realm === realmOctets &&
+    ha1Cache.user === user &&
+    ha1Cache.ascii === ascii
+  ) {
+    ha1 = ha1Cache.ha1;
+  } else {
+    ha1 = H(`${user}:${realmOctets}:${pass}`);
+    if (ha1Cache !== undefined) {
+      ha1Cache.hash = algorithm.hash;
+      ha1Cache.realm = realmOctets;
+      ha1Cache.user = user;
+      ha1Cache.ascii = ascii;
+      ha1Cache.ha1 = ha1;
+    }
+  }
+  // The -sess session key takes this request's fresh cnonce, so it is hashed for each answer.
   if (algorithm.session) ha1 = H(`${ha1}:${nonceOctets}:${cnonceOctets}`);
   // RFC 7616 §3.4.3: A2 = Method ":" request-uri, and for auth-int ":" H(entity-body).
   const a2 = `${methodOctets}:${uriOctets}`;

@@ -48,6 +48,8 @@ export class NonceCounts {
   // In least recently used order: a later entry is a more recent one.
   readonly #entries = new Map<number, Entry>();
   #pinned = 0;
+  // The most recently used key: taking from it again changes no order.
+  #newest: number | undefined;
   // The last key computed: answers up front take one nonce after another.
   #lastOrigin = '';
   #lastNonce = '';
@@ -70,12 +72,16 @@ export class NonceCounts {
   /** The next nc for `nonce` on `origin`, or `undefined` when its 2^32 - 1 counts are used up. */
   take(origin: string, nonce: string): number | undefined {
     const key = this.#key(origin, nonce);
-    const entry = this.#entries.get(key) ?? { count: 0, pins: 0 };
+    const known = this.#entries.get(key);
+    const entry = known ?? { count: 0, pins: 0 };
     if (entry.count >= MAX_NC) return undefined;
     entry.count++;
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
-    this.#trim();
+    if (known === undefined || key !== this.#newest) {
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
+      this.#newest = key;
+      this.#trim();
+    }
     return entry.count;
   }
 
@@ -86,6 +92,7 @@ export class NonceCounts {
     if (entry === undefined) {
       entry = { count: 0, pins: 0 };
       this.#entries.set(key, entry);
+      this.#newest = key;
     }
     if (entry.pins++ === 0) this.#pinned++;
     this.#trim();
@@ -106,12 +113,14 @@ export class NonceCounts {
       for (const [key, entry] of this.#entries) {
         if (entry.pins === 0) {
           this.#entries.delete(key);
+          if (key === this.#newest) this.#newest = undefined;
           break;
         }
         // A current nonce is never dropped: move it behind the others, so
         // the next trim does not walk past it again.
         this.#entries.delete(key);
         this.#entries.set(key, entry);
+        this.#newest = key;
       }
     }
   }

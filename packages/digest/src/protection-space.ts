@@ -1,3 +1,4 @@
+import type { Ha1Cache } from './digest-core.js';
 import { NonceCounts } from './nonce-counts.js';
 
 /**
@@ -13,6 +14,14 @@ export class ProtectionSpace {
   params: Readonly<Record<string, string>>;
   /** RFC 7616 §3.3 `domain`: the absolute URL prefixes of the space; `undefined` for the whole origin. */
   domain: readonly string[] | undefined;
+  /** Its key among the instance's spaces (origin and realm). */
+  readonly key: string;
+  /**
+   * This instance's HA1 in this space (RFC 7616 §3.4.2: it depends on the
+   * username, realm, password and hash only), so answers up front hash only
+   * what changes. Never shared: each instance has its own spaces.
+   */
+  readonly ha1: Ha1Cache = {};
   readonly #counts: NonceCounts;
   /** Forgotten: a late response may still name a nonce, but nothing holds a count for it any more. */
   #released = false;
@@ -28,6 +37,7 @@ export class ProtectionSpace {
     this.realm = realm;
     this.params = params;
     this.domain = domain;
+    this.key = spaceKey(origin, realm);
     this.#counts = counts;
     counts.pin(origin, this.nonce);
   }
@@ -82,6 +92,8 @@ export class ProtectionSpaces {
   readonly #max: number;
   // In least recently used order, so a later space is a more recent one.
   readonly #spaces = new Map<string, ProtectionSpace>();
+  // The most recently used space: using it again changes no order.
+  #newest: ProtectionSpace | undefined;
   // One store for every space, so a count outlives a forgotten space: a space
   // opened again with a nonce seen before continues that nonce's count.
   readonly #counts = new NonceCounts();
@@ -145,16 +157,18 @@ export class ProtectionSpaces {
 
   /** Forget a space (its credentials were refused). */
   forget(space: ProtectionSpace): void {
-    const key = spaceKey(space.origin, space.realm);
-    if (this.#spaces.get(key) !== space) return;
-    this.#spaces.delete(key);
+    if (this.#spaces.get(space.key) !== space) return;
+    this.#spaces.delete(space.key);
+    if (this.#newest === space) this.#newest = undefined;
     space.release();
   }
 
   #touch(space: ProtectionSpace): void {
-    const key = spaceKey(space.origin, space.realm);
-    this.#spaces.delete(key);
-    this.#spaces.set(key, space);
+    // Requests in one space one after another: it is already the most recent.
+    if (space === this.#newest) return;
+    this.#spaces.delete(space.key);
+    this.#spaces.set(space.key, space);
+    this.#newest = space;
     while (this.#spaces.size > this.#max) {
       this.forget(this.#spaces.values().next().value as ProtectionSpace);
     }
