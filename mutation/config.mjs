@@ -1,0 +1,56 @@
+// Shared StrykerJS options for `pnpm test:mutation`. Each published package has
+// a `stryker.config.mjs` that calls `mutationConfig('<name>')`, so one package
+// runs alone: `pnpm test:mutation core` (or `pnpm exec stryker run packages/core/stryker.config.mjs`).
+// Stryker runs from the repository root: the sandbox is a copy of the whole
+// workspace, because tests import sibling packages' sources through the alias
+// in vitest.shared.ts, and a mutant in core must meet the adapters' tests too.
+
+/** @param {string} name the folder under packages/ */
+export function mutationConfig(name) {
+  const src = `packages/${name}/src`;
+  const reports = `reports/mutation/${name}`;
+  return {
+    packageManager: 'pnpm',
+    testRunner: 'vitest',
+    plugins: ['@stryker-mutator/vitest-runner'],
+    // mutation/vitest.config.ts is the root config's projects with longer timeouts; with
+    // `related`, vitest runs only the test files whose imports reach the mutated file.
+    vitest: { configFile: 'mutation/vitest.config.ts', related: true },
+    coverageAnalysis: 'perTest',
+    mutate: [
+      `${src}/**/*.ts`,
+      `!${src}/**/*.test.ts`,
+      `!${src}/**/*.test-d.ts`,
+      `!${src}/**/test-helpers.ts`,
+      // Re-exports only.
+      `!${src}/**/index.ts`,
+    ],
+    // Only what tests need goes into the sandbox (node_modules is symlinked).
+    ignorePatterns: [
+      '/reports',
+      '/api-docs',
+      '/bench',
+      '/interop',
+      '/runtimes',
+      '/release',
+      '**/dist',
+      '**/coverage',
+      '**/.tmp',
+      '**/*.tgz',
+    ],
+    tempDirName: 'reports/mutation/.stryker-tmp',
+    cleanTempDir: 'always',
+    // Re-runs reuse the results of mutants whose code and covering tests did not change.
+    incremental: true,
+    incrementalFile: `${reports}/incremental.json`,
+    reporters: ['html', 'json', 'progress'],
+    htmlReporter: { fileName: `${reports}/index.html` },
+    jsonReporter: { fileName: `${reports}/mutation.json` },
+    thresholds: { high: 90, low: 80, break: null },
+    // Tests talk to the test server over loopback; a mutant that loops is cut here.
+    timeoutMS: 10_000,
+    timeoutFactor: 2,
+    // STRYKER_CONCURRENCY=1 leaves a core to others on a shared machine.
+    ...(process.env.STRYKER_CONCURRENCY ? { concurrency: Number(process.env.STRYKER_CONCURRENCY) } : {}),
+  };
+}

@@ -1,0 +1,20 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// The root config's projects, each with timeouts for a mutation run: every
+// test runs instrumented, one at a time, on a machine shared with other work,
+// so a property or wire test that takes 1 s in `pnpm test` may take 20 here.
+// A mutant that loops is still cut by Stryker's own timeout (timeoutMS).
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dirs = [...readdirSync(`${root}packages`).map((name) => `packages/${name}`), 'conformance'];
+
+export default defineConfig({
+  test: {
+    projects: dirs.map((dir) => ({
+      extends: `${root}${dir}/vitest.config.ts`,
+      root: `${root}${dir}`,
+      test: { testTimeout: 60_000, hookTimeout: 60_000 },
+    })),
+  },
+});
