@@ -12,6 +12,7 @@ export const COLUMNS = [
   'hash path',
   'live Basic (fetch)',
   'live Digest (fetch)',
+  'live Digest non-ASCII user (fetch)',
   'live Basic (ky)',
   'live Digest (ky)',
   'live auth-int POST (fetch)',

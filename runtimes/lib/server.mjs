@@ -1,3 +1,6 @@
+/** A user-id and password outside ASCII, for `/digest-utf8`. */
+export const NON_ASCII = { username: 'Jäsøn Doe', password: 'pässwörd€' };
+
 /** The smoke suites' credentials: RFC 7616 §3.9.1's user, known to every route. */
 export const SMOKE_CREDENTIALS = { username: 'Mufasa', password: 'Circle of Life' };
 
@@ -23,6 +26,15 @@ export async function startSmokeServer(credentials = SMOKE_CREDENTIALS) {
         qop: ['auth'],
         // rspauth in Authentication-Info: the client checks it (the browser only if it is exposed).
         authInfo: true,
+      },
+      // A non-ASCII user-id where the server announces no charset: it goes as raw
+      // UTF-8 octets in username="…", as curl sends it (Apache and squid take it).
+      '/digest-utf8': {
+        auth: 'digest',
+        realm: 'runtimes-utf8',
+        users: { [NON_ASCII.username]: NON_ASCII.password },
+        algorithms: ['SHA-256'],
+        qop: ['auth'],
       },
       // qop=auth-int only: the answer hashes the body, which the server echoes.
       '/digest-int': {

@@ -21,6 +21,7 @@ export const CHECKS = [
   'hash path',
   'live Basic (fetch)',
   'live Digest (fetch)',
+  'live Digest non-ASCII user (fetch)',
   'live Basic (ky)',
   'live Digest (ky)',
   'live auth-int POST (fetch)',
@@ -241,6 +242,16 @@ export async function runSmoke(env) {
       return expectOk(again, 'second request');
     });
   }
+  // RFC 7616 with no charset in the challenge: the user-id goes as raw UTF-8
+  // octets in username="…" (one character per octet in the header value), which
+  // this runtime's fetch must put on the wire unchanged for the server to sign it in.
+  await run('live Digest non-ASCII user (fetch)', async () => {
+    const { withAuth } = need(modules, unavailable, '@authbelt/adapter-fetch');
+    const { DigestAuth } = need(modules, unavailable, '@authbelt/digest');
+    const base = live();
+    const authFetch = withAuth(fetch, new DigestAuth('Jäsøn Doe', 'pässwörd€'));
+    return expectOk(await withTimeout(authFetch(`${base}/digest-utf8`, fetchInit), 'request'), 'request');
+  });
   for (const kind of ['basic', 'digest']) {
     const label = kind === 'basic' ? 'Basic' : 'Digest';
     await run(`live ${label} (ky)`, async () => {

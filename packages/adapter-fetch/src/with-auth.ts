@@ -7,6 +7,7 @@ import {
   checkOptions,
   type DiscardableResponse,
   discardResponseBody,
+  headersForFetch,
   isAuthError,
   MAX_LEGS_RULE,
   redirectsAreOpaque,
@@ -194,6 +195,8 @@ export function withAuth<F extends FetchFunction>(fetchFn: F, auth: AuthBase, op
               body: null,
             };
             if (body && leg.body === body) await body.wire(legInit);
+            // Header octets as this runtime's fetch takes them (workerd: as UTF-8 text).
+            legInit.headers = headersForFetch(legInit.headers);
             // The body is null, bytes, or the caller's own, which the caller's fetch takes.
             return fetchFn(leg.url, legInit as LegRequestInit);
           },

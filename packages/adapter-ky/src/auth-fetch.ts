@@ -4,6 +4,7 @@ import {
   type AuthResponse,
   authenticate,
   discardResponseBody,
+  headersForFetch,
   isAuthError,
   redirectsAreOpaque,
   requestInitOf,
@@ -74,7 +75,7 @@ export function authFetch(auth: AuthBase, inner: FetchLike | undefined, options:
               ...requestInitOf(source),
               ...init,
               method: leg.method,
-              headers: leg.headers,
+              headers: headersForFetch(leg.headers),
               redirect: followHere ? 'manual' : source.redirect,
             };
             if (leg.body instanceof RequestBody) legInit.body = (await leg.body.bytes()) as BodyInit;

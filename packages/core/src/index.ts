@@ -20,6 +20,7 @@ export type { AuthBody, AuthFlow, AuthRequest, AuthResponse } from './types.js';
 export type { DiscardableResponse } from './web-fetch.js';
 export {
   discardResponseBody,
+  headersForFetch,
   isLoopbackHost,
   redirectsAreOpaque,
   requestInitOf,

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { discardResponseBody, isLoopbackHost } from './web-fetch.js';
+import { discardResponseBody, headersForFetch, isLoopbackHost } from './web-fetch.js';
 
 /** A body that sends `chunks` and then, unless `end`, never ends; says whether it was cancelled and how much was pulled. */
 function body(chunks: number, size: number, end: boolean) {
@@ -84,5 +84,12 @@ describe('isLoopbackHost', () => {
   ])('%s: %s', (hostname, loopback) => {
     expect(isLoopbackHost(hostname)).toBe(loopback);
     expect(isLoopbackHost(new URL(`http://${hostname}:8080/`).hostname)).toBe(loopback);
+  });
+});
+
+describe('headersForFetch', () => {
+  it('hands a runtime whose Headers take ByteStrings (Node) the very same headers, octets unchanged', () => {
+    const headers = new Headers({ authorization: 'Digest username="J\u00c3\u00a4"' });
+    expect(headersForFetch(headers)).toBe(headers);
   });
 });

@@ -162,3 +162,50 @@ export function requestMayHaveBody(request: Request): boolean {
 export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname);
 }
+
+// Whether this runtime's Headers take any string and put it on the wire as
+// UTF-8 (workerd), instead of taking a ByteString, one octet per character
+// (Node, Deno, Bun, browsers). Asked once.
+let utf8HeaderValues: boolean | undefined;
+
+/**
+ * `headers` as this runtime's fetch must be given them to send the octets
+ * they stand for. Header values here are octets, one per character (fetch's
+ * ByteString), which is how a scheme sends raw UTF-8 (a Digest user-id
+ * outside ASCII, RFC 9110 obs-text). Most runtimes send exactly those
+ * octets; workerd encodes header strings as UTF-8, so there a value whose
+ * octets are UTF-8 is handed over decoded, and the same octets go out.
+ * Elsewhere `headers` itself is returned.
+ *
+ * @example
+ * ```ts
+ * import { headersForFetch } from '@authbelt/core';
+ * const headers = headersForFetch(new Headers({ authorization: 'Digest username="J\u00c3\u00a4"' }));
+ * ```
+ */
+export function headersForFetch(headers: Headers): Headers {
+  if (utf8HeaderValues === undefined) {
+    try {
+      new Headers({ probe: '\u0100' });
+      utf8HeaderValues = true;
+    } catch {
+      utf8HeaderValues = false;
+    }
+  }
+  if (!utf8HeaderValues) return headers;
+  let out: Headers | undefined;
+  for (const [name, value] of headers) {
+    if (!/[\u0080-\u00ff]/.test(value)) continue;
+    const octets = Uint8Array.from(value, (c) => c.charCodeAt(0));
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(octets);
+    } catch {
+      // Not UTF-8: nothing to hand over that would keep these octets.
+      continue;
+    }
+    out ??= new Headers(headers);
+    out.set(name, text);
+  }
+  return out ?? headers;
+}
