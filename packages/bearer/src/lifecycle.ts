@@ -1,5 +1,13 @@
-import { AuthError, isAuthError } from '@authbelt/core';
+import { AuthError, type AuthErrorCode, isAuthError } from '@authbelt/core';
 import { type HeldToken, holdToken, type TokenProvider } from './token.js';
+
+/** Provider errors that reach the caller as they are, not wrapped in `ERR_TOKEN_PROVIDER`. */
+const PASSED_THROUGH: ReadonlySet<AuthErrorCode> = new Set<AuthErrorCode>([
+  'ERR_PROVIDER_REENTRY',
+  'ERR_INVALID_GRANT',
+  'ERR_OAUTH_ERROR',
+  'ERR_OAUTH_RESPONSE',
+]);
 
 /** The part of Node's AsyncLocalStorage the lifecycle uses. */
 interface ContextStore {
@@ -37,7 +45,17 @@ function asyncContext(): ContextStore | null {
  * The token lifecycle every provider gets: one provider call shared by all
  * requests that need a token, renewal on use shortly before a known expiry
  * (no timer: nothing keeps a process alive), and one shared renewal when the
- * server rejects the current token.
+ * server rejects the current token. Exported for token schemes built on it
+ * (`@authbelt/oauth2`); `BearerAuth` is the usual way in.
+ *
+ * @example
+ * ```ts
+ * import { TokenLifecycle } from '@authbelt/bearer';
+ *
+ * const lifecycle = new TokenLifecycle(async () => ({ accessToken: 'mF_9.B5f-4.1JqM', expiresIn: 60 }), 30_000);
+ * const held = await lifecycle.token(); // one provider call, shared by concurrent callers
+ * const next = await lifecycle.replace(held); // the server rejected `held`
+ * ```
  */
 export class TokenLifecycle {
   readonly #provider: TokenProvider | undefined;
@@ -49,6 +67,7 @@ export class TokenLifecycle {
   // The AsyncLocalStorage value that marks everything the provider does, where there is one.
   readonly #marker: object = {};
 
+  /** `renewBefore` in milliseconds. */
   constructor(source: string | TokenProvider, renewBefore: number) {
     this.#renewBefore = renewBefore;
     if (typeof source === 'function') {
@@ -73,6 +92,14 @@ export class TokenLifecycle {
    */
   insideProvider(): boolean {
     return this.#inProviderCall > 0 || (this.#flight !== undefined && asyncContext()?.getStore() === this.#marker);
+  }
+
+  /**
+   * Drop the current token: the next request asks the provider (after a
+   * sign-in replaced the tokens, or a revocation).
+   */
+  forget(): void {
+    this.#current = undefined;
   }
 
   /** The token to send now: the current one while fresh, else the shared renewal. */
@@ -124,7 +151,8 @@ export class TokenLifecycle {
       provided = await pending;
     } catch (error) {
       // The provider sent a request through this scheme: that code is the clearer one.
-      if (isAuthError(error) && error.code === 'ERR_PROVIDER_REENTRY') throw error;
+      // So are an OAuth 2.0 provider's own codes ("sign in again" must not read as a generic failure).
+      if (isAuthError(error) && PASSED_THROUGH.has(error.code)) throw error;
       throw new AuthError('ERR_TOKEN_PROVIDER', 'The token provider failed', { cause: error });
     }
     const held = holdToken(provided, this.#renewBefore);

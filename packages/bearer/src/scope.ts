@@ -26,7 +26,17 @@ export interface TokenScopeOptions {
   allowInsecureHttp?: boolean;
 }
 
-/** The rules for {@link TokenScopeOptions}, for `checkOptions`. */
+/**
+ * The rules for {@link TokenScopeOptions}, for `checkOptions`.
+ *
+ * @example
+ * ```ts
+ * import { checkOptions } from '@authbelt/core';
+ * import { SCOPE_RULES } from '@authbelt/bearer';
+ *
+ * checkOptions('MyTokenAuth', { origins: ['https://api.example.org'] }, SCOPE_RULES);
+ * ```
+ */
 export const SCOPE_RULES: { readonly origins: OptionRule; readonly allowInsecureHttp: OptionRule } = {
   origins: [(value) => Array.isArray(value) && value.length > 0, 'a non-empty array of http(s) origins'],
   allowInsecureHttp: [(value) => typeof value === 'boolean', 'a boolean'],
@@ -47,7 +57,16 @@ function originOf(value: unknown, index: number): string {
 
 /**
  * The origins a credential belongs to and the transport rule. The first
- * request fixes the origin when none was listed.
+ * request fixes the origin when none was listed. Exported for token schemes
+ * built on `@authbelt/bearer` (`@authbelt/oauth2`).
+ *
+ * @example
+ * ```ts
+ * import { TokenScope } from '@authbelt/bearer';
+ *
+ * const scope = new TokenScope({ origins: ['https://api.example.org'] }, 'an access token');
+ * scope.admits({ method: 'GET', url: 'https://api.example.org/me', headers: new Headers() }); // true
+ * ```
  */
 export class TokenScope {
   #origins: Set<string> | undefined;

@@ -53,7 +53,16 @@ export type TokenProvider = () => string | BearerToken | Promise<string | Bearer
  */
 export type TokenSource = string | TokenProvider;
 
-/** A token in use: its value and when to stop using it (undefined: until the server rejects it). */
+/**
+ * A token in use: its value and when to stop using it (undefined: until the server rejects it).
+ *
+ * @example
+ * ```ts
+ * import type { HeldToken } from '@authbelt/bearer';
+ *
+ * const held: HeldToken = { value: 'mF_9.B5f-4.1JqM', renewAt: Date.now() + 30_000 };
+ * ```
+ */
 export interface HeldToken {
   readonly value: string;
   readonly renewAt: number | undefined;

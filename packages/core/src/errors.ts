@@ -34,7 +34,13 @@ export type AuthErrorCode =
   /** A token provider rejected or returned no usable token; the provider's error is the `cause`. */
   | 'ERR_TOKEN_PROVIDER'
   /** A token provider sent a request through the scheme that is waiting for its token (it would wait forever). */
-  | 'ERR_PROVIDER_REENTRY';
+  | 'ERR_PROVIDER_REENTRY'
+  /** The authorization server refused the refresh token, code or device code (OAuth 2.0 `invalid_grant`, RFC 6749 §5.2): sign in again. */
+  | 'ERR_INVALID_GRANT'
+  /** The authorization server answered with another OAuth 2.0 error (`invalid_client`, `access_denied`, `expired_token`, ...), named in the message. */
+  | 'ERR_OAUTH_ERROR'
+  /** An authorization server's answer breaks the protocol (not JSON, no `access_token`, an unusable `token_type` or `expires_in`, a `state` or `iss` mismatch, an endless `use_dpop_nonce`). */
+  | 'ERR_OAUTH_RESPONSE';
 
 /** Options for {@link AuthError}. */
 export interface AuthErrorOptions {
