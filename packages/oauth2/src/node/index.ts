@@ -1,0 +1,2 @@
+export type { LoopbackSignInOptions } from './loopback.js';
+export { signInWithLoopback } from './loopback.js';

@@ -1,0 +1,85 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AuthError } from '@authbelt/core';
+import type { OAuth2Auth } from '../oauth2-auth.js';
+import type { OAuth2Tokens } from '../options.js';
+
+/** Options for {@link signInWithLoopback}. */
+export interface LoopbackSignInOptions {
+  /** Shows the sign-in URL to the user: open a browser, print it. Default: printed on stderr. */
+  open?: (url: string) => void | Promise<void>;
+  /** Scope for this sign-in; default the scheme's `scope`. */
+  scope?: string | readonly string[];
+  /** More authorization request parameters (`prompt`, `login_hint`, ...). */
+  parameters?: Readonly<Record<string, string>>;
+  /** Stops waiting for the browser; the listener is closed and the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** The path the browser is sent back to. Default `/callback`. */
+  callbackPath?: string;
+}
+
+const DONE_PAGE =
+  '<!doctype html><meta charset="utf-8"><title>Signed in</title><p>You can close this window and return to the terminal.</p>';
+
+/**
+ * Sign in a command-line tool with the authorization code flow and PKCE
+ * through a loopback redirect (RFC 8252 §7.3): listen on 127.0.0.1 and an
+ * ephemeral port, show the authorization URL, take the code from the one
+ * request the browser makes back, close the listener, and exchange the
+ * code. The modern form of the out-of-band "paste the code" flow. The
+ * scheme then holds the tokens (and renews them with the refresh token).
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Auth } from '@authbelt/oauth2';
+ * import { signInWithLoopback } from '@authbelt/oauth2/node';
+ *
+ * const auth = new OAuth2Auth({ issuer: 'https://auth.example.org', clientId: 'my-cli', clientAuth: 'none' });
+ * const tokens = await signInWithLoopback(auth, { open: (url) => console.log(`Sign in at ${url}`) });
+ * ```
+ */
+export async function signInWithLoopback(auth: OAuth2Auth, options: LoopbackSignInOptions = {}): Promise<OAuth2Tokens> {
+  const { signal, callbackPath = '/callback' } = options;
+  signal?.throwIfAborted();
+  let settle: { resolve: (url: URL) => void; reject: (reason: unknown) => void } | undefined;
+  const callback = new Promise<URL>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`);
+    if (request.method !== 'GET' || url.pathname !== callbackPath) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', connection: 'close' }).end(DONE_PAGE);
+    settle?.resolve(url);
+  });
+  const onAbort = () => settle?.reject(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    // RFC 8252 §8.3: the loopback IP literal, not "localhost"; §7.3: any port, chosen by the OS.
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const redirectUri = `http://127.0.0.1:${port}${callbackPath}`;
+    const request = await auth.authorizationUrl({
+      redirectUri,
+      ...(options.scope === undefined ? {} : { scope: options.scope }),
+      ...(options.parameters === undefined ? {} : { parameters: options.parameters }),
+    });
+    const show = options.open ?? ((url: string) => void process.stderr.write(`Sign in at ${url}\n`));
+    await show(request.url.href);
+    const received = await callback;
+    return await auth.exchangeCode(new URL(received.pathname + received.search, redirectUri), request);
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    if (error instanceof AuthError) throw error;
+    throw new AuthError('ERR_INVALID_ARGUMENT', 'The loopback sign-in could not listen on 127.0.0.1', { cause: error });
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    server.closeAllConnections();
+    server.close();
+  }
+}
