@@ -66,10 +66,14 @@ const packages = [
   '@authbelt/digest',
   '@authbelt/bearer',
   '@authbelt/adapter-fetch',
+  '@authbelt/adapter-axios',
+  '@authbelt/adapter-ky',
 ].map((id) => ({
   id,
   label: `\`${id}\` (everything)`,
   source: `export * from '${id}';`,
+  // An adapter's client is the application's (a peer dependency), not the adapter's weight.
+  external: ['axios', 'ky'],
 }));
 
 // The same job done with each library: what an application imports.
@@ -85,6 +89,16 @@ const realistic = [
     label: 'digest-fetch: default export',
     source: "import DigestClient from 'digest-fetch'; export { DigestClient };",
     external: ['node-fetch'],
+  },
+];
+
+// The smallest useful import: Basic over fetch.
+const basicImport = [
+  {
+    id: '@authbelt/adapter-fetch',
+    label: 'authbelt: `withAuth` + `BasicAuth`',
+    source:
+      "import { withAuth } from '@authbelt/adapter-fetch'; import { BasicAuth } from '@authbelt/basic'; export { withAuth, BasicAuth };",
   },
 ];
 
@@ -162,6 +176,7 @@ export async function benchBundleSizes() {
   return {
     packages: await sizes(packages),
     realistic: await sizes(realistic),
+    basic: await sizes(basicImport),
     parsers: await sizes(parserImports),
     digest: await sizes(digestImports),
     bearer: await sizes(bearerImports),

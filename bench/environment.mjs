@@ -19,6 +19,7 @@ export const AUTHBELT = [
   '@authbelt/bearer',
   '@authbelt/adapter-fetch',
   '@authbelt/adapter-axios',
+  '@authbelt/adapter-ky',
 ];
 export const PEERS = [
   'auth-header',
@@ -28,6 +29,8 @@ export const PEERS = [
   'digest-fetch',
   'axios-auth-refresh',
   'axios',
+  '@mhoc/axios-digest-auth',
+  'ky',
 ];
 const TOOLS = ['mitata', 'esbuild'];
 

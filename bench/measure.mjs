@@ -11,10 +11,16 @@ export const ROUNDS = 5;
 // whole run well under three minutes on a two-core machine.
 export const MIN_CPU_TIME_NS = 2.5e8;
 
+// A contestant returning a promise (a scheme's flow) is awaited by mitata,
+// one operation at a time; a synchronous one is timed as it is.
+const settle = (value) => value.then(do_not_optimize);
+
 async function once(fn) {
   const stats = await measure(
     () => {
-      do_not_optimize(fn());
+      const value = fn();
+      if (value instanceof Promise) return settle(value);
+      do_not_optimize(value);
     },
     // mitata batches operations faster than its threshold, 4096 to a sample by
     // default, and takes at least 12 samples: at tens of µs per operation that
@@ -41,6 +47,28 @@ export async function race(fns) {
   return rounds.map((ns) => {
     const sorted = [...ns].sort((a, b) => a - b);
     const avgNs = sorted[Math.floor(sorted.length / 2)];
-    return { avgNs, opsPerSec: 1e9 / avgNs, roundsNs: ns };
+    return { avgNs, opsPerSec: 1e9 / avgNs, roundsNs: ns, spread: spread(ns) };
   });
+}
+
+/** The lowest and highest of a contestant's rounds, relative to its median: how much one run moves. */
+export function spread(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  return { low: sorted[0] / median, high: sorted[sorted.length - 1] / median };
+}
+
+/**
+ * The ratio of two contestants of one race round by round (`slowNs / fastNs`,
+ * both taking turns in the same round), as a median and its range: a
+ * ratio's spread over alternating runs, not one run's figure.
+ */
+export function pairedRatio(fast, slow) {
+  const ratios = fast.roundsNs.map((ns, i) => slow.roundsNs[i] / ns).sort((a, b) => a - b);
+  return {
+    median: ratios[Math.floor(ratios.length / 2)],
+    low: ratios[0],
+    high: ratios[ratios.length - 1],
+    runs: ratios.length,
+  };
 }

@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const BUILT = ['core', 'basic', 'digest', 'bearer', 'adapter-fetch', 'adapter-axios', 'test-server'].map((p) =>
-  join('packages', p, 'dist', 'index.js'),
+const BUILT = ['core', 'basic', 'digest', 'bearer', 'adapter-fetch', 'adapter-axios', 'adapter-ky', 'test-server'].map(
+  (p) => join('packages', p, 'dist', 'index.js'),
 );
 
 const missing = BUILT.filter((file) => !existsSync(join(root, file)));
@@ -28,6 +28,9 @@ const { benchParsers } = await import('./parse.bench.mjs');
 const { benchDigest } = await import('./digest.bench.mjs');
 const { benchRoundTrips } = await import('./roundtrips.mjs');
 const { benchBearer } = await import('./bearer.bench.mjs');
+const { benchHot } = await import('./hot.bench.mjs');
+const { benchEndToEnd } = await import('./e2e.bench.mjs');
+const { benchMemory } = await import('./memory.mjs');
 const { renderReport } = await import('./report.mjs');
 
 function commit() {
@@ -52,9 +55,12 @@ const step = async (name, fn) => {
 
 const bundles = await step('bundle sizes', benchBundleSizes);
 const parse = await step('challenge parsers', benchParsers);
-const digest = await step('digest answers', benchDigest);
+const hot = await step('digest answers up front', benchHot);
+const digest = await step('digest answers cold', benchDigest);
 const roundTrips = await step('round trips', benchRoundTrips);
 const bearer = await step('bearer requests', benchBearer);
+const e2e = await step('end to end through each adapter', benchEndToEnd);
+const memory = await step('memory of one DigestAuth', benchMemory);
 
 const report = renderReport({
   env,
@@ -62,6 +68,9 @@ const report = renderReport({
   commit: commit(),
   parse,
   digest,
+  hot,
+  e2e,
+  memory,
   roundTrips,
   bearer,
   bundles,
