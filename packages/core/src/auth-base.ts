@@ -42,6 +42,7 @@ export abstract class AuthBase {
    * http, carries none of our credentials and none the user set.
    */
   appliesTo(url: URL, initialUrl: URL): boolean {
-    return url.origin === initialUrl.origin;
+    // The first hop is handed in as the initial URL itself: no origin to serialize.
+    return url === initialUrl || url.origin === initialUrl.origin;
   }
 }
