@@ -169,6 +169,13 @@ describe('redirects', () => {
     expect(transport.sent[1]?.headers).toEqual({ 'x-trace': 't' });
   });
 
+  it('carries no header the scheme changed to another origin, not even the caller’s own value of it', async () => {
+    const transport = new ScriptedTransport((_r, i) => (i === 0 ? redirectTo('http://b.test/y') : { status: 200 }));
+    await authenticate(new TokenAuth(), get('http://a.test/x', { 'x-tokenauth': 'mine', 'x-trace': 't' }), transport);
+    expect(transport.sent[0]?.headers).toEqual({ 'x-tokenauth': 'token', 'x-trace': 't' });
+    expect(transport.sent[1]?.headers).toEqual({ 'x-trace': 't' });
+  });
+
   it('leaves the caller’s credentials behind for good once the chain has left their origin', async () => {
     // a.test -> b.test/y -> b.test/z: b.test/z is same-origin with the hop before, but not with the caller's.
     const transport = new ScriptedTransport((r) =>

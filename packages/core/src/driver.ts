@@ -214,7 +214,6 @@ export async function authenticate<R>(
       // for one that has finished, return() does nothing.
       await flow.return();
     }
-    for (const [name, value] of hop.headers) if (userHeaders.get(name) !== value) schemeHeaders.add(name);
 
     const { status, headers } = transport.view(response);
     const location = headers.get('location');
@@ -225,6 +224,8 @@ export async function authenticate<R>(
     if (redirects >= maxRedirects) {
       throw new AuthError('ERR_REDIRECT', `More than ${maxRedirects} redirects`, { response });
     }
+    // Only a redirect needs them, so only a redirect pays for comparing them.
+    for (const [name, value] of hop.headers) if (userHeaders.get(name) !== value) schemeHeaders.add(name);
     hop = redirectRequest(hop, status, location, userHeaders, response);
     const leaves = new URL(hop.url).origin !== hopUrl.origin;
     for (const name of leaves ? [...CREDENTIAL_HEADERS, ...schemeHeaders] : schemeHeaders) hop.headers.delete(name);
