@@ -49,6 +49,13 @@ export function authServerError(error: unknown, what: string): AuthError {
       `The authorization server refused the client for ${what} (${error.status}, challenge ${schemes}): check clientId, clientSecret and clientAuth`,
     );
   }
+  if (error instanceof oauth.UnsupportedOperationError) {
+    // A token_type oauth4webapi does not recognise (RFC 6749 §7.1): no scheme here can send it.
+    return new AuthError(
+      'ERR_OAUTH_RESPONSE',
+      `The authorization server's answer to ${what} is not usable: ${error.message}`,
+    );
+  }
   if (error instanceof oauth.OperationProcessingError) {
     const status = error.cause instanceof Response ? ` (HTTP ${error.cause.status})` : '';
     return new AuthError(
