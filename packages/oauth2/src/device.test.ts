@@ -1,0 +1,98 @@
+import { isAuthError } from '@authbelt/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OAuth2Auth } from './oauth2-auth.js';
+import { json, type ScriptServer, startScriptServer } from './script-server.test-helper.js';
+
+let server: ScriptServer;
+beforeAll(async () => {
+  server = await startScriptServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const auth = () =>
+  new OAuth2Auth({
+    tokenEndpoint: `${server.url}/token`,
+    deviceAuthorizationEndpoint: `${server.url}/device`,
+    clientId: 'tv',
+    clientAuth: 'none',
+  });
+
+const DEVICE = {
+  device_code: 'dc-1',
+  user_code: 'WDJB-MJHT',
+  verification_uri: 'https://example.org/device',
+  interval: 1,
+};
+
+/** A device endpoint, then the token endpoint answering `polls` in order. */
+function script(polls: Array<Record<string, unknown>>, device: Record<string, unknown> = DEVICE) {
+  let poll = 0;
+  server.answer((request) => {
+    if (request.path === '/device') return json(200, { expires_in: 600, ...device });
+    const next = polls[Math.min(poll++, polls.length - 1)] as Record<string, unknown>;
+    return 'error' in next ? json(400, next) : json(200, next);
+  });
+}
+const polls = () =>
+  server.seen.filter((r) => r.path === '/token').map((r) => new URLSearchParams(r.body).get('grant_type'));
+
+describe('device authorization (RFC 8628) against a scripted server', () => {
+  it('hands over the user code, keeps polling through authorization_pending and slow_down, then holds the tokens', async () => {
+    script([
+      { error: 'authorization_pending' },
+      { error: 'slow_down' },
+      { access_token: 'at', token_type: 'Bearer', refresh_token: 'rt' },
+    ]);
+    const shown: unknown[] = [];
+    const tokens = await auth().deviceAuthorization({ onUserCode: (code) => void shown.push(code) });
+    expect(shown).toEqual([
+      {
+        userCode: 'WDJB-MJHT',
+        verificationUri: 'https://example.org/device',
+        verificationUriComplete: undefined,
+        expiresIn: 600,
+      },
+    ]);
+    expect(tokens).toMatchObject({ accessToken: 'at', refreshToken: 'rt' });
+    expect(polls()).toEqual(Array(3).fill('urn:ietf:params:oauth:grant-type:device_code'));
+  }, 20_000);
+
+  it.each([
+    ['expired_token', 'ERR_OAUTH_ERROR'],
+    ['access_denied', 'ERR_OAUTH_ERROR'],
+    ['invalid_grant', 'ERR_INVALID_GRANT'],
+  ])('%s ends the polling: %s after one poll', async (error, code) => {
+    script([{ error }]);
+    const failure = await auth()
+      .deviceAuthorization({ onUserCode: () => {} })
+      .catch((e: unknown) => e);
+    expect(isAuthError(failure) && failure.code).toBe(code);
+    expect(String(failure)).toContain(error);
+    expect(String(failure)).not.toContain('dc-1');
+    expect(polls()).toHaveLength(1);
+  });
+
+  it('an AbortSignal stops the polling with its reason', async () => {
+    script([{ error: 'authorization_pending' }]);
+    const controller = new AbortController();
+    const failure = await auth()
+      .deviceAuthorization({
+        onUserCode: () => {
+          setTimeout(() => controller.abort(new Error('cancelled')), 1500);
+        },
+        signal: controller.signal,
+      })
+      .catch((e: unknown) => e);
+    expect((failure as Error).message).toBe('cancelled');
+    expect(polls()).toHaveLength(1);
+  });
+
+  it('needs onUserCode', async () => {
+    const failure = await auth()
+      .deviceAuthorization({} as never)
+      .catch((e: unknown) => e);
+    expect(isAuthError(failure) && failure.code).toBe('ERR_INVALID_ARGUMENT');
+  });
+});
