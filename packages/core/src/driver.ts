@@ -171,8 +171,8 @@ export async function authenticate<R>(
     // Where our credentials do not belong the request goes as it is, and no challenge is answered.
     let flow = auth.appliesTo(hopUrl, initialUrl) ? auth.flow(hop) : asIs(hop);
     let response: R;
+    let step: IteratorResult<AuthRequest, void> | undefined;
     try {
-      let step: IteratorResult<AuthRequest, void>;
       try {
         step = await flow.next();
       } catch (error) {
@@ -211,8 +211,8 @@ export async function authenticate<R>(
       }
     } finally {
       // A flow cut short (leg cap, abort, transport error) gets to clean up;
-      // for one that has finished, return() does nothing.
-      await flow.return();
+      // one that has finished has nothing to clean up (return() would do nothing).
+      if (step?.done !== true) await flow.return();
     }
 
     const { status, headers } = transport.view(response);
