@@ -149,6 +149,48 @@ describe('grants against a scripted token endpoint', () => {
   });
 });
 
+describe('lifecycle', () => {
+  it('uses a given access token first (no grant), and a given expired one never (one grant)', async () => {
+    script(() => json(200, { access_token: 'good-new', token_type: 'Bearer', expires_in: 3600 }));
+    const fresh = withAuth(
+      fetch,
+      new OAuth2Auth(options({ tokens: { accessToken: 'good-old', expiresAt: Date.now() + 600_000 } })),
+    );
+    expect((await fresh(`${server.url}/api`)).status).toBe(200);
+    expect(tokenRequests()).toHaveLength(0);
+    const expired = withAuth(
+      fetch,
+      new OAuth2Auth(options({ tokens: { accessToken: 'good-old', expiresAt: Date.now() - 1 } })),
+    );
+    expect((await expired(`${server.url}/api`)).status).toBe(200);
+    expect(tokenRequests()).toHaveLength(1);
+    expect(server.seen.at(-1)?.headers.authorization).toBe('Bearer good-new');
+  });
+
+  it('a token request sent through the scheme itself is ERR_PROVIDER_REENTRY, not a deadlock', async () => {
+    script(() => json(200, { access_token: 'good-1', token_type: 'Bearer' }));
+    let wrapped: typeof fetch = fetch;
+    const auth = new OAuth2Auth(options({ fetch: (input, init) => wrapped(input, init) }));
+    wrapped = withAuth(fetch, auth);
+    const error = await wrapped(`${server.url}/api`).catch((e: unknown) => e);
+    expect(codeOf(error)).toBe('ERR_PROVIDER_REENTRY');
+  });
+
+  it('the token goes only to its origin: a request elsewhere carries none', async () => {
+    script(() => json(200, { access_token: 'good-1', token_type: 'Bearer' }));
+    const other = await startScriptServer();
+    try {
+      other.answer(() => ({ status: 200 }));
+      const api = withAuth(fetch, new OAuth2Auth(options()));
+      expect((await api(`${server.url}/api`)).status).toBe(200);
+      await api(`${other.url}/elsewhere`);
+      expect(other.seen[0]?.headers.authorization).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('invalid_grant', () => {
   it('is ERR_INVALID_GRANT, and the dead refresh token is never sent again (no loop)', async () => {
     script(() => json(400, { error: 'invalid_grant' }));
