@@ -10,7 +10,7 @@
 // The hosted copy (HOSTED below) is where each package README's API link
 // points: a link into a local build would be dead on the registry.
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -27,8 +27,27 @@ const log = (message) => process.stdout.write(`[docs] ${message}\n`);
 /** typedoc's page for a package in `packages` mode: `@authbelt/basic` -> modules/_authbelt_basic.html. */
 export const pageOf = (name) => `modules/${name.replace(/[@/]/g, '_')}.html`;
 
+/**
+ * The source of each entry a package's `exports` map names: `.` is
+ * src/index.ts, `./proxy` src/proxy/index.ts (or src/proxy.ts).
+ */
+function entrySources(p) {
+  const sources = [];
+  for (const subpath of Object.keys(p.manifest.exports ?? { '.': null })) {
+    if (subpath === './package.json') continue;
+    const name = subpath === '.' ? 'index' : subpath.slice(2);
+    const source = [`src/${name}.ts`, `src/${name}/index.ts`]
+      .map((f) => join(root, 'packages', p.dir, f))
+      .find((f) => existsSync(f));
+    if (source === undefined) throw new Error(`${p.name}: no source for its entry ${subpath} (src/${name}.ts)`);
+    sources.push(source);
+  }
+  return sources;
+}
+
 async function build(packages) {
   const started = Date.now();
+  const dir = await mkdtemp(join(tmpdir(), 'authbelt-docs-'));
   // The packages' own tsconfig, with each @authbelt/* import mapped to that
   // package's src/index.ts: a type one package takes from another resolves
   // to the same declaration in both conversions, so typedoc links it across
@@ -37,7 +56,7 @@ async function build(packages) {
   const config = {
     name: 'authbelt',
     entryPointStrategy: 'packages',
-    entryPoints: packages.map((p) => join(root, 'packages', p.dir)),
+    entryPoints: packages.map((p) => join(dir, p.dir)),
     out,
     readme: 'none',
     includeVersion: false,
@@ -56,19 +75,42 @@ async function build(packages) {
       'text',
     ],
     packageOptions: {
-      entryPoints: ['src/index.ts'],
       exclude: ['**/*.test.ts'],
       compilerOptions: { paths },
       // Type errors are `pnpm typecheck`'s job; here only the documentation counts.
       skipErrorChecking: true,
       excludePrivate: true,
       excludeInternal: true,
-      validation: { notExported: true, invalidLink: true, notDocumented: true },
+      // invalidPath off: a README may link a folder (`../bearer`), which the
+      // repository host shows and typedoc cannot copy.
+      validation: { notExported: true, invalidLink: true, notDocumented: true, invalidPath: false },
       sourceLinkTemplate: 'https://github.com/authbelt/authbelt/blob/main/{path}#L{line}',
     },
   };
-  const dir = await mkdtemp(join(tmpdir(), 'authbelt-docs-'));
   try {
+    // typedoc's packages mode takes each package's entry points from a
+    // typedoc.json beside its package.json. Rather than write into the
+    // packages, each gets a stand-in folder here: its package.json and a
+    // typedoc.json naming, by absolute path, the sources of every entry its
+    // exports map has (adapter-fetch/proxy, oauth2/node), its tsconfig and README.
+    for (const p of packages) {
+      const own = join(dir, p.dir);
+      await mkdir(own, { recursive: true });
+      await writeFile(join(own, 'package.json'), JSON.stringify(p.manifest, null, 2));
+      const packageDir = join(root, 'packages', p.dir);
+      await writeFile(
+        join(own, 'typedoc.json'),
+        JSON.stringify(
+          {
+            entryPoints: entrySources(p),
+            tsconfig: join(packageDir, 'tsconfig.json'),
+            readme: join(packageDir, 'README.md'),
+          },
+          null,
+          2,
+        ),
+      );
+    }
     const file = join(dir, 'typedoc.json');
     await writeFile(file, JSON.stringify(config, null, 2));
     const result = await exec(join(releaseDir, 'node_modules', '.bin', 'typedoc'), ['--options', file], {

@@ -37,7 +37,12 @@ export interface TokenScopeOptions {
  * checkOptions('MyTokenAuth', { origins: ['https://api.example.org'] }, SCOPE_RULES);
  * ```
  */
-export const SCOPE_RULES: { readonly origins: OptionRule; readonly allowInsecureHttp: OptionRule } = {
+export const SCOPE_RULES: {
+  /** {@link TokenScopeOptions.origins}: a non-empty array. */
+  readonly origins: OptionRule;
+  /** {@link TokenScopeOptions.allowInsecureHttp}: a boolean. */
+  readonly allowInsecureHttp: OptionRule;
+} = {
   origins: [(value) => Array.isArray(value) && value.length > 0, 'a non-empty array of http(s) origins'],
   allowInsecureHttp: [(value) => typeof value === 'boolean', 'a boolean'],
 };

@@ -64,7 +64,9 @@ export type TokenSource = string | TokenProvider;
  * ```
  */
 export interface HeldToken {
+  /** The access token, as sent after `Bearer `. */
   readonly value: string;
+  /** When to renew it, in milliseconds since the epoch (undefined: until the server rejects it). */
   readonly renewAt: number | undefined;
 }
 
