@@ -6,6 +6,6 @@ const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
 
 export const workspaceAlias: Array<{ find: RegExp; replacement: string }> = [
   // A subpath export (`@authbelt/adapter-fetch/proxy`) is the folder of that name under src.
-  { find: /^@authbelt\/([a-z-]+)\/([a-z-]+)$/, replacement: `${packagesDir}$1/src/$2/index.ts` },
-  { find: /^@authbelt\/([a-z-]+)$/, replacement: `${packagesDir}$1/src/index.ts` },
+  { find: /^@authbelt\/([a-z0-9-]+)\/([a-z0-9-]+)$/, replacement: `${packagesDir}$1/src/$2/index.ts` },
+  { find: /^@authbelt\/([a-z0-9-]+)$/, replacement: `${packagesDir}$1/src/index.ts` },
 ];
