@@ -585,6 +585,11 @@ export function renderReport(results) {
   repeated in ${ROUNDS} rounds; in each round the libraries of a race take turns in a
   rotated order, and each library's median round (mean time per operation)
   is kept. Rates are 1 / that time. Everything runs in one Node.js process.
+  mitata's clock here is the CPU time the process used (\`process.cpuUsage\`),
+  not the wall clock: on a shared machine a wall-clock sample also counts the
+  time another job held the core, which moved one ratio by ±30% and more.
+  The end-to-end rows (sections 2b and 5) are wall-clock request times, as
+  requests/s are: their contestants take turns request by request instead.
 - Peers are pinned devDependencies of the private \`@authbelt/bench\` package;
   authbelt is measured from its built \`dist\` (Node resolves the \`node\` export
   condition, so \`@authbelt/digest\` hashes with \`node:crypto\` here).
