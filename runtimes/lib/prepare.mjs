@@ -167,6 +167,8 @@ async function writeTypeChecks(dir, packages) {
     '@authbelt/adapter-axios': 'import { withAuth as axiosWithAuth } from "@authbelt/adapter-axios";',
     '@authbelt/adapter-ky': 'import { withAuth as kyWithAuth, authHooks } from "@authbelt/adapter-ky";',
     '@authbelt/bearer': 'import { ApiKeyAuth, BearerAuth, type BearerToken } from "@authbelt/bearer";',
+    '@authbelt/oauth2': 'import { OAuth2Auth, type OAuth2Tokens } from "@authbelt/oauth2";',
+    '@authbelt/oauth2/node': 'import { signInWithLoopback } from "@authbelt/oauth2/node";',
   };
   const uses = {
     '@authbelt/core': [
@@ -192,6 +194,11 @@ async function writeTypeChecks(dir, packages) {
       'export const bearer: AuthBase = new BearerAuth(async () => token);',
       'export const apiKey: AuthBase = new ApiKeyAuth("k", { header: "X-API-Key" });',
     ],
+    '@authbelt/oauth2': [
+      'const tokens: OAuth2Tokens = { refreshToken: "r" };',
+      'export const oauth2: AuthBase = new OAuth2Auth({ tokenEndpoint: "https://auth.example.org/token", clientId: "c", clientAuth: "none", tokens });',
+    ],
+    '@authbelt/oauth2/node': ['void signInWithLoopback;'],
   };
   const present = new Set(packages.flatMap((p) => [p.name, ...p.subpaths.map((s) => `${p.name}${s.slice(1)}`)]));
   const source = [];

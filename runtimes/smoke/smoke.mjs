@@ -42,6 +42,8 @@ export const EXPECTED_EXPORTS = {
   '@authbelt/adapter-axios': ['withAuth'],
   '@authbelt/adapter-ky': ['withAuth', 'authHooks'],
   '@authbelt/bearer': ['BearerAuth', 'ApiKeyAuth', 'isTokenRejection'],
+  '@authbelt/oauth2': ['OAuth2Auth'],
+  '@authbelt/oauth2/node': ['signInWithLoopback'],
 };
 
 /** Missing exports of each loaded package, as "pkg: name" strings. */
