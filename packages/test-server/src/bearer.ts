@@ -17,6 +17,14 @@ export interface BearerModeOptions {
    * Default `/login`.
    */
   loginPath?: string;
+  /**
+   * An OAuth 2.0 token endpoint (RFC 6749 §4.4, client credentials): `POST`
+   * `grant_type=client_credentials` (form-urlencoded), the client
+   * authenticated by `client_secret_basic` or `client_secret_post` against
+   * `users` (client id → secret). Each token issued counts as a login.
+   * Default `/oauth/token`.
+   */
+  tokenPath?: string;
   /** Seconds a token lives from its issue. Default 3600. `setLifetime` changes it for tokens issued later. */
   lifetime?: number;
   /** Issue JWTs (with `exp`, unsigned: `alg: none`) instead of opaque tokens, and leave `expires_in` out of the answer. */
@@ -69,6 +77,7 @@ export class BearerMode {
   readonly control: BearerControl;
   readonly #options: BearerModeOptions | undefined;
   readonly #loginPath: string;
+  readonly #tokenPath: string;
   readonly #realm: string;
   #lifetime: number;
   #logins = 0;
@@ -79,6 +88,7 @@ export class BearerMode {
   constructor(options: BearerModeOptions | undefined) {
     this.#options = options;
     this.#loginPath = options?.loginPath ?? '/login';
+    this.#tokenPath = options?.tokenPath ?? '/oauth/token';
     this.#realm = options?.realm ?? 'authbelt-test';
     this.#lifetime = options?.lifetime ?? 3600;
     this.control = {
@@ -107,6 +117,7 @@ export class BearerMode {
     const options = this.#options;
     if (options === undefined) return undefined;
     if (path === this.#loginPath) return this.#login(method, body, options);
+    if (path === this.#tokenPath) return this.#tokenEndpoint(method, authorization, body, options);
     const route = Object.hasOwn(options.routes, path) ? options.routes[path] : undefined;
     if (route === undefined) return undefined;
     return this.#verify(authorization, route.scope);
@@ -130,9 +141,46 @@ export class BearerMode {
       this.#failedLogins++;
       return json(401, { error: 'invalid_grant' });
     }
+    return this.#issue(username, typeof scope === 'string' ? scope : '', options);
+  }
+
+  // RFC 6749 §4.4.2 and §2.3.1: client credentials, the client by Basic (id and secret
+  // form-urlencoded before base64) or in the body; errors as §5.2 says.
+  #tokenEndpoint(
+    method: string,
+    authorization: string | undefined,
+    body: Uint8Array,
+    options: BearerModeOptions,
+  ): BearerVerdict {
+    if (method !== 'POST') return json(405, { error: 'invalid_request' }, { allow: 'POST' });
+    const form = new URLSearchParams(Buffer.from(body).toString('utf8'));
+    let id = form.get('client_id');
+    let secret = form.get('client_secret');
+    const basic = /^Basic +([A-Za-z0-9+/]+=*)$/i.exec(authorization ?? '');
+    if (basic !== null) {
+      const decoded = Buffer.from(basic[1] as string, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      const formDecode = (part: string) => decodeURIComponent(part.replace(/\+/g, ' '));
+      try {
+        id = formDecode(decoded.slice(0, colon));
+        secret = formDecode(decoded.slice(colon + 1));
+      } catch {
+        id = null;
+      }
+    }
+    if (id === null || secret === null || !Object.hasOwn(options.users, id) || options.users[id] !== secret) {
+      this.#failedLogins++;
+      const challenge: Record<string, string> =
+        basic === null ? {} : { 'www-authenticate': `Basic realm="${this.#realm}"` };
+      return json(401, { error: 'invalid_client' }, challenge);
+    }
+    if (form.get('grant_type') !== 'client_credentials') return json(400, { error: 'unsupported_grant_type' });
+    return this.#issue(id, form.get('scope') ?? '', options);
+  }
+
+  #issue(username: string, scopes: string, options: BearerModeOptions): BearerVerdict {
     this.#logins++;
     const expiresAt = Date.now() + this.#lifetime * 1000;
-    const scopes = typeof scope === 'string' ? scope : '';
     const token = options.jwt
       ? `${base64url('{"alg":"none","typ":"JWT"}')}.${base64url(
           JSON.stringify({ sub: username, exp: Math.floor(expiresAt / 1000), jti: base64url(randomBytes(9)) }),
