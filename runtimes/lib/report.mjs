@@ -18,6 +18,7 @@ export const COLUMNS = [
   'live auth-int POST (fetch)',
   'live auth-int POST (ky)',
   'live Bearer (fetch)',
+  'live OAuth2 client credentials (fetch)',
 ];
 
 function cell(result, column) {

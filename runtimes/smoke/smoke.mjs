@@ -27,6 +27,7 @@ export const CHECKS = [
   'live auth-int POST (fetch)',
   'live auth-int POST (ky)',
   'live Bearer (fetch)',
+  'live OAuth2 client credentials (fetch)',
 ];
 
 /** What each published package must export, checked after import and require(). */
@@ -335,6 +336,32 @@ export async function runSmoke(env) {
     for (const response of responses) await expectOk(response, 'Bearer request');
     assertEqual(calls, 2, 'provider calls');
     return '3 concurrent requests: invalid_token, one renewal, each sent once more';
+  });
+  // OAuth 2.0 client credentials through oauth4webapi against the test server's token
+  // endpoint: three concurrent first requests share one grant.
+  await run('live OAuth2 client credentials (fetch)', async () => {
+    const { withAuth } = need(modules, unavailable, '@authbelt/adapter-fetch');
+    const { OAuth2Auth } = need(modules, unavailable, '@authbelt/oauth2');
+    const base = live();
+    let grants = 0;
+    const tokenFetch = (input, init) => {
+      grants++;
+      return fetch(input, { ...init, ...fetchInit });
+    };
+    const auth = new OAuth2Auth({
+      tokenEndpoint: `${base}/oauth/token`,
+      clientId: credentials.username,
+      clientSecret: credentials.password,
+      fetch: tokenFetch,
+    });
+    const api = withAuth(fetch, auth);
+    const responses = await withTimeout(
+      Promise.all([1, 2, 3].map((i) => api(`${base}/bearer?oauth=${i}`, fetchInit))),
+      'OAuth2 requests',
+    );
+    for (const response of responses) await expectOk(response, 'OAuth2 request');
+    assertEqual(grants, 1, 'token requests');
+    return '3 concurrent requests, one client_credentials grant';
   });
   return results;
 }
