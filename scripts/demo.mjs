@@ -1,7 +1,6 @@
 // `pnpm demo`: start the test server on a loopback port, run every scheme
 // through every adapter, and print what the server saw.
 
-import { createServer } from 'node:http';
 import { withAuth as withAxiosAuth } from '@authbelt/adapter-axios';
 import { withAuth } from '@authbelt/adapter-fetch';
 import { proxyDispatcher } from '@authbelt/adapter-fetch/proxy';
@@ -56,30 +55,6 @@ const login = async () => {
 };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// An OAuth 2.0 token endpoint (RFC 6749 §4.4, client_secret_basic) in front of the test
-// server's login: each client_credentials grant is one login the test server counts.
-const DEMO_CLIENT = { id: 'demo', secret: 'demo-secret' };
-const tokenEndpoint = createServer((request, response) => {
-  request.resume();
-  request.on('end', async () => {
-    // RFC 6749 §2.3.1: client id and secret are form-urlencoded before Basic's base64.
-    const [id, secret] = Buffer.from(String(request.headers.authorization).replace(/^Basic /, ''), 'base64')
-      .toString()
-      .split(':')
-      .map((part) => decodeURIComponent(part.replace(/\+/g, ' ')));
-    const expected = id === DEMO_CLIENT.id && secret === DEMO_CLIENT.secret;
-    response.setHeader('content-type', 'application/json');
-    if (!expected) {
-      response.writeHead(401, { 'www-authenticate': 'Basic realm="token"' }).end('{"error":"invalid_client"}');
-      return;
-    }
-    const { accessToken, expiresIn } = await login();
-    response.end(JSON.stringify({ access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn }));
-  });
-});
-await new Promise((resolve) => tokenEndpoint.listen(0, '127.0.0.1', resolve));
-const tokenUrl = `http://127.0.0.1:${tokenEndpoint.address().port}/token`;
-
 let proxy;
 const scenarios = [
   { scheme: 'Basic', route: '/basic', auth: () => new BasicAuth('Aladdin', 'open sesame') },
@@ -117,7 +92,9 @@ const scenarios = [
     route: '/me',
     lifetime: 2,
     pause: 400,
-    auth: () => new OAuth2Auth({ tokenEndpoint: tokenUrl, clientId: DEMO_CLIENT.id, clientSecret: DEMO_CLIENT.secret }),
+    // The test server's OAuth 2.0 token endpoint (client_secret_basic); each grant counts as a login.
+    auth: () =>
+      new OAuth2Auth({ tokenEndpoint: `${server.url}/oauth/token`, clientId: 'Aladdin', clientSecret: 'open sesame' }),
   },
   {
     scheme: 'AuthHandler (per origin)',
@@ -223,8 +200,6 @@ try {
 } finally {
   await dispatcher?.close();
   await Promise.all([server.close(), proxyServer.close()]);
-  tokenEndpoint.closeAllConnections();
-  tokenEndpoint.close();
 }
 console.log(`authbelt demo: ${REQUESTS} sequential requests per row, against the test server on 127.0.0.1\n`);
 console.table(rows);
