@@ -121,6 +121,12 @@ export async function startAuthorizationServer(
   // The resource: accepts this server's access tokens, as an API behind it would (by lookup, in-process).
   const resourceRequests: string[] = [];
   const resourceServer = createServer(async (request: IncomingMessage, response: ServerResponse) => {
+    // A path behind another scheme: its 401 says nothing about the access token.
+    if (request.url?.startsWith('/basic')) {
+      resourceRequests.push('basic-path');
+      response.writeHead(401, { 'www-authenticate': 'Basic realm="elsewhere"' }).end();
+      return;
+    }
     const authorization = request.headers.authorization ?? '';
     const [scheme = '', token = ''] = authorization.split(' ');
     resourceRequests.push(scheme);
