@@ -1,0 +1,111 @@
+// Where the time of a request goes, for the closing note of a target not met:
+// runs one hot loop under the V8 CPU profiler (node:inspector, the same
+// profile `node --cpu-prof` writes) and prints the functions by self time.
+//
+//   node bench/profile.mjs digest-hot [SHA-256|MD5]   DigestAuth.flow answered up front
+//   node bench/profile.mjs adapter [basic|digest]     withAuth(fetch-like stub, scheme): adapter + driver + scheme, no socket
+//   node bench/profile.mjs cold [SHA-256|MD5]         parseChallenges + digestAuthorization + randomCnonce
+//
+// Built packages (pnpm build) are profiled, as `pnpm bench` measures them.
+
+import { Session } from 'node:inspector/promises';
+import { withAuth } from '@authbelt/adapter-fetch';
+import { BasicAuth } from '@authbelt/basic';
+import { parseChallenges } from '@authbelt/core';
+import { DigestAuth, digestAuthorization, randomCnonce } from '@authbelt/digest';
+import { digestRaces, METHOD, PASSWORD, URI, USERNAME } from './digest-clients.mjs';
+
+const [what = 'digest-hot', variant] = process.argv.slice(2);
+const ITERATIONS = 300_000;
+const url = `http://example.org${URI}`;
+const ok = { status: 200, url, headers: new Headers(), body: null };
+
+function challengeOf(algorithm = 'SHA-256') {
+  const race = digestRaces.find((r) => r.algorithm === algorithm);
+  if (race === undefined) throw new Error(`no ${algorithm} challenge in digest-clients.mjs`);
+  return race.challenge;
+}
+
+async function primedDigest(challenge) {
+  const auth = new DigestAuth(USERNAME, PASSWORD);
+  const flow = auth.flow({ method: METHOD, url, headers: new Headers() });
+  await flow.next();
+  await flow.next({ status: 401, url, headers: new Headers({ 'www-authenticate': challenge }) });
+  await flow.next(ok);
+  return auth;
+}
+
+const loops = {
+  async 'digest-hot'() {
+    const auth = await primedDigest(challengeOf(variant));
+    return async () => {
+      const flow = auth.flow({ method: METHOD, url, headers: new Headers() });
+      await flow.next();
+      await flow.next(ok);
+    };
+  },
+  async adapter() {
+    const challenge = challengeOf('SHA-256');
+    const unauthorized = { status: 401, url, headers: new Headers({ 'www-authenticate': challenge }), body: null };
+    // A fetch that answers at once: what is left is the adapter, the driver and the scheme.
+    const stub = async (_url, init) => (init.headers.has('authorization') ? ok : unauthorized);
+    const auth = variant === 'digest' ? new DigestAuth(USERNAME, PASSWORD) : new BasicAuth(USERNAME, PASSWORD);
+    const authFetch = withAuth(stub, auth);
+    await authFetch(url);
+    return () => authFetch(url);
+  },
+  async cold() {
+    const header = challengeOf(variant);
+    return () => {
+      const [challenge] = parseChallenges(header);
+      return digestAuthorization({
+        challenge,
+        method: METHOD,
+        uri: URI,
+        username: USERNAME,
+        password: PASSWORD,
+        cnonce: randomCnonce(),
+        nc: 1,
+      });
+    };
+  },
+};
+
+const make = loops[what];
+if (make === undefined) throw new Error(`profile what? one of ${Object.keys(loops).join(', ')}`);
+const step = await make();
+for (let i = 0; i < 20_000; i++) await step(); // warm up before profiling
+
+const session = new Session();
+session.connect();
+await session.post('Profiler.enable');
+await session.post('Profiler.setSamplingInterval', { interval: 100 });
+await session.post('Profiler.start');
+const cpu0 = process.cpuUsage();
+for (let i = 0; i < ITERATIONS; i++) await step();
+const cpu = process.cpuUsage(cpu0);
+const { profile } = await session.post('Profiler.stop');
+session.disconnect();
+
+// Self time by function (name, file, line), as a share of all samples.
+const self = new Map();
+const dt = new Map();
+for (let i = 0; i < profile.samples.length; i++) {
+  const id = profile.samples[i];
+  dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+}
+let total = 0;
+for (const node of profile.nodes) {
+  const t = dt.get(node.id) ?? 0;
+  total += t;
+  const { functionName, url: file, lineNumber } = node.callFrame;
+  const where = file === '' ? '' : ` ${file.split('/').slice(-2).join('/')}:${lineNumber + 1}`;
+  const key = `${functionName || '(anonymous)'}${where}`;
+  self.set(key, (self.get(key) ?? 0) + t);
+}
+console.log(
+  `${what} ${variant ?? ''}: ${((cpu.user + cpu.system) / ITERATIONS).toFixed(2)} µs CPU an iteration (profiler on)`,
+);
+for (const [key, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+  console.log(`${((100 * t) / total).toFixed(1).padStart(5)}%  ${key}`);
+}
