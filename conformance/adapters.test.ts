@@ -12,6 +12,7 @@ import { AuthBase, type AuthFlow, type AuthRequest, isAuthError } from '@authbel
 import { DigestAuth } from '@authbelt/digest';
 import { GuessAuth } from '@authbelt/guess';
 import { AuthHandler } from '@authbelt/handler';
+import { OAuth2Auth } from '@authbelt/oauth2';
 import { ProxyDigestAuth } from '@authbelt/proxy-digest';
 import { startTestServer, type TestServer } from '@authbelt/test-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -241,6 +242,40 @@ const tokenScenarios: Scenario[] = [
       expect(response.status).toBe(200);
       expect(site.requests[0]?.headers.authorization).toBe('Bearer mF_9.B5f-4.1JqM');
       expect(other.requests[0]?.headers.authorization).toBeUndefined();
+    },
+  },
+  {
+    name: 'OAuth2Auth: client credentials, 20 concurrent requests cost one grant',
+    async run(client) {
+      const auth = new OAuth2Auth({
+        tokenEndpoint: `${site.url}/oauth/token`,
+        clientId: 'Aladdin',
+        clientSecret: 'open sesame',
+      });
+      const responses = await Promise.all(Array.from({ length: 20 }, () => client.request(auth, `${site.url}/bearer`)));
+      expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+      expect(site.bearer.logins()).toBe(1);
+      expect(site.stats('/bearer').requests).toBe(20);
+    },
+  },
+  {
+    name: 'OAuth2Auth: a revoked token is renewed with one new grant and a POST body resent byte for byte',
+    needs: ['body:string'],
+    async run(client) {
+      const auth = new OAuth2Auth({
+        tokenEndpoint: `${site.url}/oauth/token`,
+        clientId: 'Aladdin',
+        clientSecret: 'open sesame',
+      });
+      expect((await client.request(auth, `${site.url}/bearer`)).status).toBe(200);
+      site.bearer.revokeAll();
+      site.reset();
+      const response = await client.request(auth, `${site.url}/bearer`, { method: 'POST', body: 'string' });
+      expect(response.status).toBe(200);
+      expect(site.bearer.logins()).toBe(1);
+      const [refused, accepted] = site.requests.filter((r) => r.path === '/bearer');
+      expect([refused?.status, accepted?.status]).toEqual([401, 200]);
+      expect(sha256(accepted?.body)).toBe(sha256(refused?.body));
     },
   },
   {
