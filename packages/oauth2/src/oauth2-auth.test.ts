@@ -191,6 +191,34 @@ describe('lifecycle', () => {
   });
 });
 
+describe('discovery', () => {
+  it('falls back from OpenID Connect Discovery to RFC 8414 (/.well-known/oauth-authorization-server)', async () => {
+    server.answer((request) => {
+      if (request.path === '/.well-known/oauth-authorization-server') {
+        return json(200, { issuer: server.url, token_endpoint: `${server.url}/token` });
+      }
+      if (request.path === '/token') return json(200, { access_token: 'good-1', token_type: 'Bearer' });
+      if (request.path === '/api') return { status: 200 };
+      return { status: 404 };
+    });
+    const api = withAuth(fetch, new OAuth2Auth({ issuer: server.url, clientId: 'app', clientSecret: SECRET }));
+    expect((await api(`${server.url}/api`)).status).toBe(200);
+    expect(server.seen.map((r) => r.path)).toEqual([
+      '/.well-known/openid-configuration',
+      '/.well-known/oauth-authorization-server',
+      '/token',
+      '/api',
+    ]);
+  });
+
+  it('an issuer that serves no metadata: ERR_OAUTH_RESPONSE after the two well-known requests', async () => {
+    server.answer(() => ({ status: 404 }));
+    const api = withAuth(fetch, new OAuth2Auth({ issuer: server.url, clientId: 'app', clientSecret: SECRET }));
+    expect(codeOf(await api(`${server.url}/api`).catch((e: unknown) => e))).toBe('ERR_OAUTH_RESPONSE');
+    expect(server.seen).toHaveLength(2);
+  });
+});
+
 describe('invalid_grant', () => {
   it('is ERR_INVALID_GRANT, and the dead refresh token is never sent again (no loop)', async () => {
     script(() => json(400, { error: 'invalid_grant' }));

@@ -276,12 +276,17 @@ export class OAuth2Auth extends AuthBase {
           };
         }
         const issuer = new URL(options.issuer);
-        try {
-          const response = await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...this.#requestOptions() });
-          return await oauth.processDiscoveryResponse(issuer, response);
-        } catch (error) {
-          throw authServerError(error, 'discovery');
+        let first: unknown;
+        // OpenID Connect Discovery first (most servers), then RFC 8414's own well-known path.
+        for (const algorithm of ['oidc', 'oauth2'] as const) {
+          try {
+            const response = await oauth.discoveryRequest(issuer, { algorithm, ...this.#requestOptions() });
+            return await oauth.processDiscoveryResponse(issuer, response);
+          } catch (error) {
+            first ??= error;
+          }
         }
+        throw authServerError(first, 'discovery');
       })();
       this.#server = server;
       // A failed discovery is tried again by the next request.
@@ -548,7 +553,7 @@ export class OAuth2Auth extends AuthBase {
         `The sign-in callback is not the answer to this request: ${(error as Error).message}`,
       );
     }
-    const token = await this.#tokenRequest(
+    await this.#tokenRequest(
       'the authorization code',
       (options) =>
         oauth.authorizationCodeGrantRequest(
@@ -562,7 +567,7 @@ export class OAuth2Auth extends AuthBase {
         ),
       (response) => oauth.processAuthorizationCodeResponse(server, this.#client, response),
     );
-    this.#signedIn(token);
+    this.#signedIn();
     return { ...this.#tokens };
   }
 
@@ -625,7 +630,7 @@ export class OAuth2Auth extends AuthBase {
         throw new AuthError('ERR_OAUTH_ERROR', 'The device code expired before the user approved (expired_token)');
       }
       try {
-        const token = await this.#tokenRequest(
+        await this.#tokenRequest(
           'the device code',
           (requestOptions) =>
             oauth.deviceCodeGrantRequest(server, this.#client, this.#clientAuth, device.device_code, {
@@ -634,7 +639,7 @@ export class OAuth2Auth extends AuthBase {
             }),
           (response) => oauth.processDeviceCodeResponse(server, this.#client, response),
         );
-        this.#signedIn(token);
+        this.#signedIn();
         return { ...this.#tokens };
       } catch (error) {
         signal?.throwIfAborted();
@@ -651,8 +656,7 @@ export class OAuth2Auth extends AuthBase {
   }
 
   /** A sign-in's tokens are current: sent next, and its refresh token used for renewals. */
-  #signedIn(token: BearerToken): void {
-    void token;
+  #signedIn(): void {
     if (this.#tokens.refreshToken !== undefined) this.#grant = 'refresh_token';
     this.#seeded = true;
     this.#lifecycle.forget();
