@@ -78,4 +78,7 @@ const report = renderReport({
 });
 const out = join(root, 'BENCHMARKS.md');
 writeFileSync(out, report);
+// Every target with its figure and whether it is met, on the terminal too.
+const summary = report.slice(report.indexOf('## Summary'), report.indexOf('\n## 1.'));
+console.log(`\n${summary.trim()}\n`);
 console.log(`wrote ${out}`);
