@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// pnpm docs: the API reference of every published package, built by typedoc
+// pnpm run docs (plain `pnpm docs` is pnpm's own command, which opens a
+// browser): the API reference of every published package, built by typedoc
 // from the TSDoc in src/ into api-docs/ (git-ignored), with validation on
 // and warnings as errors (every export documented, no broken {@link}, nothing
 // referenced that is not exported). Then headless Chromium opens the built
