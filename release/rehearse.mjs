@@ -748,7 +748,13 @@ function printReport({ alone, combinations, fixtures, runtimes, negative, versio
   );
   for (const row of alone) {
     // The @authbelt part of the tree, and how many other packages came along (a declared peer's own tree).
-    const entries = [...new Set((row.tree ?? []).map((l) => l.trim().replace(/ \(deduped\)$/, '')))];
+    const entries = [
+      ...new Set(
+        (row.tree ?? [])
+          .filter((l) => !l.endsWith('(not installed)'))
+          .map((l) => l.trim().replace(/ \(deduped\)$/, '')),
+      ),
+    ];
     const ours = entries.filter((e) => e.startsWith('@authbelt/'));
     const others = entries.filter((e) => !e.startsWith('@authbelt/'));
     const tree = `${ours.join(', ')}${others.length > 0 ? ` + ${others.length === 1 ? others[0] : `${others.length} others (${others[0]} and its tree)`}` : ''}`;

@@ -135,9 +135,10 @@ export async function checkTree(dir, requested) {
   const lines = [];
   const peersOfRequested = new Set();
   const visit = (name, node, depth, parentName, parentDeclared) => {
-    if (node.version === undefined && node.missing === true) {
-      // An optional peer nobody installed: listed by npm ls, absent on disk.
-      lines.push(`${'  '.repeat(depth)}${name} (optional peer, not installed)`);
+    if (node.version === undefined) {
+      // Declared, not on disk: an optional peer nobody installed (a missing
+      // required one makes npm ls fail, reported above).
+      lines.push(`${'  '.repeat(depth)}${name} (not installed)`);
       return;
     }
     lines.push(`${'  '.repeat(depth)}${name}@${node.version ?? '?'}${node.extraneous ? ' (extraneous)' : ''}`);
