@@ -191,6 +191,21 @@ describe('lifecycle', () => {
   });
 });
 
+describe('after a sign-in', () => {
+  it('without a refresh token, an expired sign-in is ERR_INVALID_GRANT (sign in again), never a client_credentials grant', async () => {
+    script(
+      () => json(200, { access_token: 'signed-in', token_type: 'Bearer' }),
+      () => ({ status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } }),
+    );
+    const auth = new OAuth2Auth(options({ authorizationEndpoint: `${server.url}/authorize` }));
+    const signIn = await auth.authorizationUrl({ redirectUri: 'http://127.0.0.1/callback' });
+    await auth.exchangeCode(`http://127.0.0.1/callback?code=c&state=${signIn.state}`, signIn);
+    const error = await withAuth(fetch, auth)(`${server.url}/api`).catch((e: unknown) => e);
+    expect(codeOf(error)).toBe('ERR_INVALID_GRANT');
+    expect(tokenRequests().map((r) => new URLSearchParams(r.body).get('grant_type'))).toEqual(['authorization_code']);
+  });
+});
+
 describe('discovery', () => {
   it('falls back from OpenID Connect Discovery to RFC 8414 (/.well-known/oauth-authorization-server)', async () => {
     server.answer((request) => {

@@ -657,7 +657,9 @@ export class OAuth2Auth extends AuthBase {
 
   /** A sign-in's tokens are current: sent next, and its refresh token used for renewals. */
   #signedIn(): void {
-    if (this.#tokens.refreshToken !== undefined) this.#grant = 'refresh_token';
+    // A user's tokens are renewed with their refresh token or not at all (then: sign in again),
+    // never replaced by the client's own client_credentials token.
+    this.#grant = 'refresh_token';
     this.#seeded = true;
     this.#lifecycle.forget();
   }
