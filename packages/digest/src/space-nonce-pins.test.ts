@@ -3,7 +3,7 @@
 // remembers (nonce, nc) takes a repeated pair for a replay); forgetting a
 // space that was already replaced leaves its successor alone.
 import { describe, expect, it } from 'vitest';
-import { RETIRED_NONCE_COUNTS } from './nonce-counts.js';
+import { NonceCounts, RETIRED_NONCE_COUNTS } from './nonce-counts.js';
 import { ProtectionSpaces } from './protection-space.js';
 
 describe('protection spaces and the counts of their current nonces', () => {
@@ -40,5 +40,16 @@ describe('protection spaces and the counts of their current nonces', () => {
     for (let i = 0; i < RETIRED_NONCE_COUNTS + 10; i++) spaces.counts.take('other', `x-${i}`);
     expect([renewed.take('b'), renewed.take('b')]).toEqual([1, 2]);
     expect(spaces.counts.size).toBe(RETIRED_NONCE_COUNTS + 1);
+  });
+
+  it('a retired nonce used again moves behind the others: the least recently used goes first', () => {
+    const counts = new NonceCounts();
+    expect(counts.take('o', 'a')).toBe(1);
+    for (let i = 1; i < RETIRED_NONCE_COUNTS; i++) counts.take('o', `x-${i}`);
+    // "a" is the oldest of exactly RETIRED_NONCE_COUNTS; using it makes x-1 the oldest.
+    expect(counts.take('o', 'a')).toBe(2);
+    counts.take('o', 'y');
+    expect(counts.take('o', 'a')).toBe(3);
+    expect(counts.take('o', 'x-1')).toBe(1);
   });
 });
