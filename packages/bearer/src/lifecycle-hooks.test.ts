@@ -3,16 +3,17 @@ import { describe, expect, it, vi } from 'vitest';
 import { TokenLifecycle } from './lifecycle.js';
 
 describe('TokenLifecycle hooks for token schemes built on it', () => {
-  it.each(['ERR_INVALID_GRANT', 'ERR_OAUTH_ERROR', 'ERR_OAUTH_RESPONSE'] as const)(
-    "passes a provider's %s through unwrapped",
-    async (code) => {
-      const lifecycle = new TokenLifecycle(async () => {
-        throw new AuthError(code, 'sign in again');
-      }, 0);
-      const error = await Promise.resolve(lifecycle.token()).catch((e: unknown) => e);
-      expect(isAuthError(error) && error.code).toBe(code);
-    },
-  );
+  it.each([
+    'ERR_INVALID_GRANT',
+    'ERR_OAUTH_ERROR',
+    'ERR_OAUTH_RESPONSE',
+  ] as const)("passes a provider's %s through unwrapped", async (code) => {
+    const lifecycle = new TokenLifecycle(async () => {
+      throw new AuthError(code, 'sign in again');
+    }, 0);
+    const error = await Promise.resolve(lifecycle.token()).catch((e: unknown) => e);
+    expect(isAuthError(error) && error.code).toBe(code);
+  });
 
   it('still wraps any other provider error in ERR_TOKEN_PROVIDER', async () => {
     const lifecycle = new TokenLifecycle(async () => {
