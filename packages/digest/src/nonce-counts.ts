@@ -47,6 +47,8 @@ function nonceKey(origin: string, nonce: string): number {
 export class NonceCounts {
   // In least recently used order: a later entry is a more recent one.
   readonly #entries = new Map<number, Entry>();
+  // The last nc a nonce may take (RFC 7616 §3.4: 8 hex digits).
+  readonly #maxCount: number;
   #pinned = 0;
   // The most recently used key: taking from it again changes no order.
   #newest: number | undefined;
@@ -54,6 +56,11 @@ export class NonceCounts {
   #lastOrigin = '';
   #lastNonce = '';
   #lastKey = nonceKey('', '');
+
+  /** @param maxCount the last nc a nonce may take: 2^32 - 1; a test lowers it to reach the end. */
+  constructor(maxCount: number = MAX_NC) {
+    this.#maxCount = maxCount;
+  }
 
   #key(origin: string, nonce: string): number {
     if (origin !== this.#lastOrigin || nonce !== this.#lastNonce) {
@@ -74,7 +81,7 @@ export class NonceCounts {
     const key = this.#key(origin, nonce);
     const known = this.#entries.get(key);
     const entry = known ?? { count: 0, pins: 0 };
-    if (entry.count >= MAX_NC) return undefined;
+    if (entry.count >= this.#maxCount) return undefined;
     entry.count++;
     if (known === undefined || key !== this.#newest) {
       this.#entries.delete(key);

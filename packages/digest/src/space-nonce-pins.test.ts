@@ -53,3 +53,14 @@ describe('protection spaces and the counts of their current nonces', () => {
     expect(counts.take('o', 'x-1')).toBe(1);
   });
 });
+
+describe('the end of a nonce’s counts (RFC 7616 §3.4: nc is 8 hex digits, 2^32 - 1 at most)', () => {
+  it('a nonce that has taken its last nc takes no more, and the others go on', () => {
+    // The real end is 2^32 - 1, beyond a test's reach: the same class with a lower end.
+    const counts = new NonceCounts(3);
+    expect([1, 2, 3, 4, 5].map(() => counts.take('o', 'n'))).toEqual([1, 2, 3, undefined, undefined]);
+    expect(counts.take('o', 'm')).toBe(1);
+    counts.pin('o', 'p');
+    expect([1, 2, 3, 4].map(() => counts.take('o', 'p'))).toEqual([1, 2, 3, undefined]);
+  });
+});
