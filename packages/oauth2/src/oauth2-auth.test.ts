@@ -274,15 +274,21 @@ describe('hostile token endpoints: a clear AuthError after a bounded number of r
     [
       'an access_token that would inject a header',
       json(200, { access_token: 'good\r\nx: y', token_type: 'Bearer' }),
-      'ERR_INVALID_CREDENTIALS',
+      'ERR_OAUTH_RESPONSE',
     ],
   ];
 
   it.each(cases)('%s', async (_name, answer, code) => {
     script(() => answer);
-    const api = withAuth(fetch, new OAuth2Auth(options({ tokens: { refreshToken: REFRESH } })));
+    const saved: OAuth2Tokens[] = [];
+    const api = withAuth(
+      fetch,
+      new OAuth2Auth(options({ tokens: { refreshToken: REFRESH }, onTokens: (t) => void saved.push(t) })),
+    );
     const error = await api(`${server.url}/api`).catch((e: unknown) => e);
     expect(codeOf(error)).toBe(code);
+    // Nothing from a refused answer is kept or handed over to persist.
+    expect(saved).toEqual([]);
     // One token request (a Basic challenge is never answered with our secret as Basic), nothing to the API.
     expect(server.seen.map((r) => r.path)).toEqual(['/token']);
     for (const text of [String(error), inspect(error, { depth: 8 }), JSON.stringify(error)]) {

@@ -15,6 +15,7 @@ import type { OAuth2AuthOptions, OAuth2Tokens } from './options.js';
 
 // RFC 6749 §5.1 sets no upper bound on expires_in; ten years is beyond any real access token.
 const MAX_EXPIRES_IN = 10 * 365 * 24 * 3600;
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 const isString = (value: unknown): boolean => typeof value === 'string' && value.length > 0;
 const isUrl = (value: unknown): boolean => {
@@ -401,6 +402,10 @@ export class OAuth2Auth extends AuthBase {
     // RFC 6750 and RFC 9449 §5: the two token types this scheme can send.
     if (tokenType !== 'bearer' && !(tokenType === 'dpop' && this.#dpop !== undefined)) {
       throw new AuthError('ERR_OAUTH_RESPONSE', `The answer to ${what} has a token_type this client cannot use`);
+    }
+    // RFC 6750 §2.1 b64token: anything else cannot go in a header (and is never stored or handed to onTokens).
+    if (!B64TOKEN.test(result.access_token)) {
+      throw new AuthError('ERR_OAUTH_RESPONSE', `The answer to ${what} has an access_token that is not a b64token`);
     }
     const expiresIn = result.expires_in;
     if (expiresIn !== undefined && !(expiresIn >= 0 && expiresIn <= MAX_EXPIRES_IN)) {
