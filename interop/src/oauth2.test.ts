@@ -118,6 +118,28 @@ describe.each(adapters)('oidc-provider through $name', (adapter) => {
     expect(saved[0]?.refreshToken).not.toBe(initial.refreshToken);
   });
 
+  it('refresh_token: 50 concurrent requests refused with 401 invalid_token (an expiry the client did not know) share one refresh grant', async () => {
+    as.setLifetime(1);
+    const initial = await signIn();
+    await wait(1100);
+    as.reset();
+    as.setLifetime(3600);
+    // No expiresAt: only the server knows the access token has expired.
+    const auth = new OAuth2Auth({
+      issuer: as.issuer,
+      clientId: CLIENTS.cli.id,
+      clientAuth: 'none',
+      tokens: { accessToken: initial.accessToken as string, refreshToken: initial.refreshToken as string },
+    });
+    const client = adapter.client(auth);
+    const responses = await Promise.all(Array.from({ length: 50 }, () => client.request(`${as.resource}/api`)));
+    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
+    expect(as.counts.success.get('refresh_token')).toBe(1);
+    expect(as.counts.error.get('invalid_grant')).toBeUndefined();
+    // Each request: refused once with the expired token, then sent once more with the new one.
+    expect(as.resourceRequests).toHaveLength(100);
+  });
+
   it('a refused refresh token is ERR_INVALID_GRANT once, then without asking the server again (never a loop)', async () => {
     const initial = await signIn();
     // Spend the refresh token elsewhere: oidc-provider rotates it, so ours is now refused (and the grant revoked).
