@@ -9,7 +9,7 @@
 //
 // Exits non-zero on any failed check. The registry is stopped by its PID on
 // every way out (finally, exit and signal handlers).
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,8 +82,7 @@ const COMBINATIONS = [
   },
   { id: 'bearer + adapter-fetch', packages: ['bearer', 'adapter-fetch'], thirdParty: [], live: 'bearerFetch' },
   { id: 'handler + adapter-fetch', packages: ['handler', 'adapter-fetch'], thirdParty: [], live: 'handlerFetch' },
-  // No live exchange until the test server has a token endpoint for it.
-  { id: 'oauth2 + adapter-fetch', packages: ['oauth2', 'adapter-fetch'], thirdParty: [] },
+  { id: 'oauth2 + adapter-fetch', packages: ['oauth2', 'adapter-fetch'], thirdParty: [], live: 'oauth2Fetch' },
 ];
 
 /** One live exchange per combination: the module run in the scratch project, and what the test server must have counted. */
@@ -133,6 +132,20 @@ const response = await withAuth(fetch, new BearerAuth(login))(env.SERVER_URL + '
 report(response.status);`,
     expect: { requests: 1, challenges: 0 },
   },
+  oauth2Fetch: {
+    path: '/bearer',
+    // client_credentials against the test server's token endpoint (Bearer mode), as the runtimes suite does.
+    code: `import { withAuth } from '@authbelt/adapter-fetch';
+import { OAuth2Auth } from '@authbelt/oauth2';
+const auth = new OAuth2Auth({
+  tokenEndpoint: env.SERVER_URL + '/oauth/token',
+  clientId: env.USERNAME,
+  clientSecret: env.PASSWORD,
+});
+const response = await withAuth(fetch, auth)(env.SERVER_URL + '/bearer');
+report(response.status);`,
+    expect: { requests: 1, challenges: 0 },
+  },
   handlerFetch: {
     path: '/basic',
     code: `import { withAuth } from '@authbelt/adapter-fetch';
@@ -162,6 +175,8 @@ async function main() {
     });
   }
   work = await mkdtemp(join(tmpdir(), 'authbelt-release-'));
+  // Also on a signal, which skips `finally`: the registry's own handler exits the process.
+  if (!flag('keep')) process.once('exit', () => rmSync(work, { recursive: true, force: true }));
   const scratch = join(work, 'repo');
   const changesetBin = join(root, 'node_modules', '.bin', 'changeset');
 
