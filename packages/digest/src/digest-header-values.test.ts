@@ -49,7 +49,28 @@ describe('digestAuthorization: each quoted value on its own', () => {
   });
 });
 
+describe('digestAuthorization: header-borne values hashed as the octets they came as', () => {
+  it.each([
+    ['nonce', { challenge: { ...challenge, nonce: 'né' } }],
+    ['uri', { uri: '/é' }],
+    ['method', { method: 'GÉT' }],
+  ])('a %s with characters at or below U+00FF: one octet each, not UTF-8', (name, change) => {
+    const input = { ...base, challenge, ...change };
+    const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
+    const nonce = latin1(input.challenge.nonce);
+    const ha2 = md5(latin1(`${input.method}:${input.uri}`));
+    const expected = md5(Buffer.concat([latin1(`${md5('u:r:p')}:`), nonce, latin1(`:00000001:c:auth:${ha2}`)]));
+    expect([name, parseCredentials(digestAuthorization(input)).params.response]).toEqual([name, expected]);
+  });
+});
+
 describe('digestAuthorization: challenges of an odd shape', () => {
+  it('a Challenge whose params is null is ERR_INVALID_CHALLENGE, not a crash', () => {
+    expect(codeOf(() => digestAuthorization({ ...base, challenge: { scheme: 'Digest', params: null } as never }))).toBe(
+      'ERR_INVALID_CHALLENGE',
+    );
+  });
+
   it('a Challenge without its scheme is read as parameters (one named params is not a string): ERR_INVALID_CHALLENGE', () => {
     expect(codeOf(() => digestAuthorization({ ...base, challenge: { params: challenge } as never }))).toBe(
       'ERR_INVALID_CHALLENGE',

@@ -54,6 +54,26 @@ describe('protection spaces and the counts of their current nonces', () => {
   });
 });
 
+describe('nonce counts per origin', () => {
+  it('the same nonce on another origin right after has its own count', () => {
+    const counts = new NonceCounts();
+    expect([counts.take('http://a', 'n'), counts.take('http://b', 'n'), counts.take('http://a', 'n')]).toEqual([
+      1, 1, 2,
+    ]);
+  });
+
+  it('a space renewed by a new challenge retires its old nonce (no pin left behind)', () => {
+    const spaces = new ProtectionSpaces(4);
+    const space = spaces.adopt('o', { realm: 'r', nonce: 'a' }, undefined);
+    expect(space.take('a')).toBe(1);
+    const renewed = spaces.adopt('o', { realm: 'r', nonce: 'b' }, undefined);
+    expect(renewed).toBe(space);
+    for (let i = 0; i < RETIRED_NONCE_COUNTS + 10; i++) spaces.counts.take('other', `x-${i}`);
+    expect(spaces.counts.size).toBe(RETIRED_NONCE_COUNTS + 1);
+    expect(renewed.take('b')).toBe(1);
+  });
+});
+
 describe('the end of a nonce’s counts (RFC 7616 §3.4: nc is 8 hex digits, 2^32 - 1 at most)', () => {
   it('a nonce that has taken its last nc takes no more, and the others go on', () => {
     // The real end is 2^32 - 1, beyond a test's reach: the same class with a lower end.
