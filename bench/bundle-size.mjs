@@ -12,6 +12,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { AUTHBELT } from './environment.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const NODE_BUILTINS = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
@@ -60,15 +61,7 @@ export async function bundleSize(source, external = []) {
 }
 
 // Each published package's whole entry, a package at a time.
-const packages = [
-  '@authbelt/core',
-  '@authbelt/basic',
-  '@authbelt/digest',
-  '@authbelt/bearer',
-  '@authbelt/adapter-fetch',
-  '@authbelt/adapter-axios',
-  '@authbelt/adapter-ky',
-].map((id) => ({
+const packages = AUTHBELT.map((id) => ({
   id,
   label: `\`${id}\` (everything)`,
   source: `export * from '${id}';`,

@@ -87,13 +87,9 @@ export class BearerAuth extends AuthBase {
       yield request;
       return;
     }
-    if (this.#lifecycle.insideProvider()) {
-      throw new AuthError(
-        'ERR_PROVIDER_REENTRY',
-        'The token provider sent a request through the BearerAuth that is waiting for its token; give the provider a client without this scheme',
-      );
-    }
-    let token = await this.#lifecycle.token();
+    let token = await this.#lifecycle.tokenForRequest(
+      'The token provider sent a request through the BearerAuth that is waiting for its token; give the provider a client without this scheme',
+    );
     request.headers.set('authorization', `Bearer ${token.value}`);
     const response = yield request;
     if (!this.#lifecycle.renewable || !isTokenRejection(response)) return;

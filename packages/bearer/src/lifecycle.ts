@@ -95,6 +95,16 @@ export class TokenLifecycle {
   }
 
   /**
+   * The token a request through the scheme carries ({@link TokenLifecycle.token}),
+   * refused with `ERR_PROVIDER_REENTRY` and `message` when the request comes
+   * from inside the provider's own call: it would wait for itself.
+   */
+  tokenForRequest(message: string): HeldToken | Promise<HeldToken> {
+    if (this.insideProvider()) throw new AuthError('ERR_PROVIDER_REENTRY', message);
+    return this.token();
+  }
+
+  /**
    * Drop the current token: the next request asks the provider (after a
    * sign-in replaced the tokens, or a revocation).
    */

@@ -449,13 +449,9 @@ export class OAuth2Auth extends AuthBase {
       yield request;
       return;
     }
-    if (this.#lifecycle.insideProvider()) {
-      throw new AuthError(
-        'ERR_PROVIDER_REENTRY',
-        'A token request went through the OAuth2Auth waiting for its token; give OAuth2Auth a fetch without this scheme',
-      );
-    }
-    let token = await this.#lifecycle.token();
+    let token = await this.#lifecycle.tokenForRequest(
+      'A token request went through the OAuth2Auth waiting for its token; give OAuth2Auth a fetch without this scheme',
+    );
     await this.#present(request, token.value);
     let response = yield request;
     if (this.#dpop !== undefined) {
