@@ -6,6 +6,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { conformanceCompilerOptions } from './compiler-options.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -44,19 +45,7 @@ function examples(): Example[] {
 }
 
 function typecheck(blocks: readonly Example[]): string[] {
-  const configPath = join(root, 'conformance', 'tsconfig.json');
-  const config = ts.getParsedCommandLineOfConfigFile(
-    configPath,
-    {},
-    {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (d) => {
-        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-      },
-    },
-  );
-  if (config === undefined) throw new Error(`cannot read ${configPath}`);
-  const options = { ...config.options, noEmit: true, noUnusedLocals: false };
+  const options = { ...conformanceCompilerOptions(root), noEmit: true, noUnusedLocals: false };
   const virtual = new Map(blocks.map((b) => [b.file, b.code]));
   const host = ts.createCompilerHost(options);
   const { getSourceFile, fileExists, readFile } = host;

@@ -7,6 +7,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { conformanceCompilerOptions } from './compiler-options.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -30,19 +31,7 @@ describe('type-level tests', () => {
   });
 
   it('every one typechecks', () => {
-    const configPath = join(root, 'conformance', 'tsconfig.json');
-    const config = ts.getParsedCommandLineOfConfigFile(
-      configPath,
-      {},
-      {
-        ...ts.sys,
-        onUnRecoverableConfigFileDiagnostic: (d) => {
-          throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-        },
-      },
-    );
-    if (config === undefined) throw new Error(`cannot read ${configPath}`);
-    const program = ts.createProgram(files, { ...config.options, noEmit: true });
+    const program = ts.createProgram(files, { ...conformanceCompilerOptions(root), noEmit: true });
     const problems = ts.getPreEmitDiagnostics(program).map((d) => {
       const message = ts.flattenDiagnosticMessageText(d.messageText, ' ');
       if (d.file === undefined || d.start === undefined) return message;
