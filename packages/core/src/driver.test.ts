@@ -259,6 +259,47 @@ describe('redirects', () => {
     ]);
   });
 
+  it('takes a parsed url only when it is the request’s: one for another origin does not carry credentials there', async () => {
+    // The adapter's parse saves the driver one; a URL that is not request.url's must not widen the scope.
+    const transport = new ScriptedTransport((_r, i) => (i === 0 ? redirectTo('http://b.test/y') : { status: 200 }));
+    await authenticate(new TokenAuth(), get('http://a.test/x'), transport, { url: new URL('http://b.test/x') });
+    expect(transport.sent[0]?.headers['x-tokenauth']).toBe('token');
+    expect(transport.sent[1]).toMatchObject({ url: 'http://b.test/y', headers: {} });
+  });
+
+  it('uses the parsed url it is given as the exchange’s first URL', async () => {
+    const seen: URL[] = [];
+    class Recording extends TokenAuth {
+      override appliesTo(url: URL, initialUrl: URL): boolean {
+        seen.push(url, initialUrl);
+        return super.appliesTo(url, initialUrl);
+      }
+    }
+    const parsed = new URL('http://a.test/x');
+    await authenticate(new Recording(), get('http://a.test/x'), new ScriptedTransport(() => ({ status: 200 })), {
+      url: parsed,
+    });
+    expect(seen).toEqual([parsed, parsed]);
+    expect(seen[0]).toBe(parsed);
+  });
+
+  it('views each response once, and follows a redirect the flow saw', async () => {
+    const transport = new ScriptedTransport((_r, i) => (i === 0 ? redirectTo('/y') : { status: 200 }));
+    const views: number[] = [];
+    const counting: Transport<AuthResponse & { id: number }> = {
+      send: (request) => transport.send(request),
+      view: (response) => {
+        views.push(response.id);
+        return response;
+      },
+      discard: (response) => transport.discard(response),
+    };
+    const response = await authenticate(new TokenAuth(), get(), counting);
+    expect(response.id).toBe(1);
+    expect(views).toEqual([0, 1]);
+    expect(transport.sent.map((sent) => sent.url)).toEqual(['http://a.test/x', 'http://a.test/y']);
+  });
+
   it('does not answer a challenge from another origin', async () => {
     const transport = new ScriptedTransport((r) =>
       r.url.startsWith('http://a.test') ? redirectTo('http://b.test/') : { status: 401 },

@@ -30,6 +30,13 @@ export interface AuthenticateOptions {
   maxRedirects?: number | undefined;
   /** Checked between legs, so an abort ends the exchange at once. */
   signal?: AbortSignal | null | undefined;
+  /**
+   * `request.url` as the adapter parsed it already, so the driver need not
+   * parse it again (a URL parse is a sixth of what an adapter and the driver
+   * add to a request). Used only when its `href` is `request.url`; the driver
+   * does not change it.
+   */
+  url?: URL | undefined;
 }
 
 // Errors about a challenge the scheme cannot answer: the caller still gets the
@@ -130,7 +137,7 @@ export async function authenticate<R>(
   options: AuthenticateOptions = {},
 ): Promise<R> {
   const { maxLegs = 5, maxRedirects = 20, signal } = options;
-  const initialUrl = new URL(request.url);
+  const initialUrl = options.url?.href === request.url ? options.url : new URL(request.url);
   // The caller's own headers, before any scheme touched them: each hop starts from these.
   let userHeaders = new Headers(request.headers);
   // Whether a stream body has gone on the wire: it is never sent twice (nor resent empty).
@@ -140,7 +147,9 @@ export async function authenticate<R>(
   let declined: AuthError | undefined;
   // Send `next`, after draining `previous` (the response it answers). Refused,
   // the previous response stays undrained and goes to the caller on the error.
-  const send = async (next: AuthRequest, previous?: R): Promise<R> => {
+  // Not async: every request sends once, and an async wrapper would add a
+  // promise and its ticks to each (what it throws, the awaiting code catches alike).
+  const send = (next: AuthRequest, previous?: R): Promise<R> => {
     signal?.throwIfAborted();
     // Proxy credentials go only to a proxy the adapter knows (DESIGN.md): a
     // scheme's Proxy-Authorization on a request without one stays here.
@@ -157,12 +166,15 @@ export async function authenticate<R>(
       }
       streamSent = true;
     }
-    if (previous !== undefined) await transport.discard(previous);
-    return transport.send(next);
+    if (previous === undefined) return transport.send(next);
+    return (async () => {
+      await transport.discard(previous);
+      return transport.send(next);
+    })();
   };
 
   // Headers a scheme set or changed: none of them follows a redirect.
-  const schemeHeaders = new Set<string>();
+  let schemeHeaders: Set<string> | undefined;
   let hop = request;
 
   for (let redirects = 0; ; redirects++) {
@@ -172,6 +184,9 @@ export async function authenticate<R>(
     // Where our credentials do not belong the request goes as it is, and no challenge is answered.
     let flow = auth.appliesTo(hopUrl, initialUrl) ? auth.flow(hop) : asIs(hop);
     let response: R;
+    // The view of the last response the flow saw: the driver reads it again below.
+    let viewedResponse: R | undefined;
+    let lastView: AuthResponse | undefined;
     let step: IteratorResult<AuthRequest, void> | undefined;
     try {
       try {
@@ -188,6 +203,8 @@ export async function authenticate<R>(
       response = await send(sent);
       for (let leg = 1; !step.done && leg < maxLegs; leg++) {
         const view = transport.view(response);
+        viewedResponse = response;
+        lastView = view;
         // A 407 from what is not a proxy the adapter knows is not answered: it
         // would hand proxy credentials to whoever sent it.
         if (view.status === 407 && sent.proxy === undefined) {
@@ -216,9 +233,10 @@ export async function authenticate<R>(
       if (step?.done !== true) await flow.return();
     }
 
-    const { status, headers } = transport.view(response);
-    const location = headers.get('location');
-    if (options.redirect === 'manual' || !REDIRECT_STATUSES.includes(status) || location === null) {
+    const { status, headers } = viewedResponse === response && lastView ? lastView : transport.view(response);
+    const location =
+      options.redirect === 'manual' || !REDIRECT_STATUSES.includes(status) ? null : headers.get('location');
+    if (location === null) {
       if (declined !== undefined && !reasons.has(response as object)) reasons.set(response as object, declined);
       return response;
     }
@@ -226,6 +244,7 @@ export async function authenticate<R>(
       throw new AuthError('ERR_REDIRECT', `More than ${maxRedirects} redirects`, { response });
     }
     // Only a redirect needs them, so only a redirect pays for comparing them.
+    schemeHeaders ??= new Set();
     for (const [name, value] of hop.headers) if (userHeaders.get(name) !== value) schemeHeaders.add(name);
     hop = redirectRequest(hop, status, location, userHeaders, response);
     const leaves = new URL(hop.url).origin !== hopUrl.origin;
