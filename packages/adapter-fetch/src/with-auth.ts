@@ -152,20 +152,20 @@ export function withAuth<F extends FetchFunction>(fetchFn: F, auth: AuthBase, op
 
   const authFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<FetchResponseLike> => {
     const source = requestOf(input);
-    let url: string;
+    let url: URL;
     try {
       // A relative URL is relative to the page, as in fetch.
       url = new URL(
         source ? source.url : (input as string | URL),
         (globalThis as { location?: { href?: string } }).location?.href,
-      ).href;
+      );
     } catch (cause) {
       // What fetch throws for a URL it cannot parse, in Node's words, naming the URL.
       throw new TypeError(`Failed to parse URL from ${String(input)}`, { cause });
     }
     const request: AuthRequest = {
       method: (init?.method ?? source?.method ?? 'GET').toUpperCase(),
-      url,
+      url: url.href,
       headers: new Headers(init?.headers ?? source?.headers),
     };
     // Through a proxyDispatcher with no scheme of its own, proxy credentials
@@ -207,6 +207,7 @@ export function withAuth<F extends FetchFunction>(fetchFn: F, auth: AuthBase, op
           redirect: followHere ? 'follow' : 'manual',
           maxLegs: options.maxLegs,
           signal: init?.signal ?? source?.signal,
+          url,
         },
       );
     } catch (error) {

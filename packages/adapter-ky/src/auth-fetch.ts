@@ -55,12 +55,14 @@ export function authFetch(auth: AuthBase, inner: FetchLike | undefined, options:
   const redirects = options.redirects ?? (redirectsAreOpaque() ? 'client' : 'authbelt');
   return async (input, init) => {
     const fetchFn: FetchLike = inner ?? ((i, o) => globalThis.fetch(i, o));
+    const ownRealm = inner === undefined || inner === globalThis.fetch;
     // ky always passes a Request, with only non-Request options (e.g. `dispatcher`) in init.
     const source = input instanceof Request ? input : new Request(input, init);
     const url = new URL(source.url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return fetchFn(input, init);
 
-    const request: AuthRequest = { method: source.method, url: url.href, headers: new Headers(source.headers) };
+    const href = url.href;
+    const request: AuthRequest = { method: source.method, url: href, headers: new Headers(source.headers) };
     const body = requestMayHaveBody(source) ? new RequestBody(source) : undefined;
     if (body !== undefined) request.body = body;
     const followHere = redirects === 'authbelt' && source.redirect === 'follow';
@@ -71,6 +73,19 @@ export function authFetch(auth: AuthBase, inner: FetchLike | undefined, options:
         request,
         {
           async send(leg: AuthRequest): Promise<Response> {
+            // A leg with ky's own URL and no body is ky's Request with our headers
+            // and redirect mode: handed to this realm's fetch as it is, fetch takes
+            // every other option from it, as it would from ky, without reading each
+            // one out. Another fetch (undici's own, say) may not know this realm's
+            // Request: it gets the URL and every option spelled out.
+            if (ownRealm && leg.url === href && body === undefined) {
+              return fetchFn(source, {
+                ...init,
+                method: leg.method,
+                headers: headersForFetch(leg.headers),
+                redirect: followHere ? 'manual' : source.redirect,
+              });
+            }
             const legInit: RequestInit = {
               ...requestInitOf(source),
               ...init,
@@ -84,7 +99,7 @@ export function authFetch(auth: AuthBase, inner: FetchLike | undefined, options:
           view: (response: Response): AuthResponse => response,
           discard: discardResponseBody,
         },
-        { redirect: followHere ? 'follow' : 'manual', maxLegs: options.maxLegs, signal: source.signal },
+        { redirect: followHere ? 'follow' : 'manual', maxLegs: options.maxLegs, signal: source.signal, url },
       );
     } catch (error) {
       // A redirect fetch cannot follow (too many, a Location that is not
