@@ -274,7 +274,8 @@ export class DigestAuth extends AuthBase {
     const remembered = this.#preemptive ? this.#spaces.current(origin, urlParts(request.url).href) : undefined;
     if (remembered !== undefined) {
       try {
-        sent = await this.#answer(request, remembered, remembered.params, true);
+        const answering = this.#answer(request, remembered, remembered.params, true);
+        sent = answering instanceof Promise ? await answering : answering;
       } catch (error) {
         // A space this request cannot be answered in up front (auth-int with a
         // stream body): send it bare and answer the server's challenge instead.
@@ -314,22 +315,40 @@ export class DigestAuth extends AuthBase {
       // count: that challenge gets its one answer.
       answeredChallenge = true;
       const space = this.#spaces.adopt(origin, selected.params, this.protectionSpaceDomain(request, selected.params));
-      sent = await this.#answer(request, space, selected.params, false);
+      const answering = this.#answer(request, space, selected.params, false);
+      sent = answering instanceof Promise ? await answering : answering;
       if (sent === undefined) return;
     }
   }
 
-  /** Set our answer on `request`; `undefined` (nothing set) when the nonce's counts are used up. */
-  async #answer(
+  /**
+   * Set our answer on `request`; `undefined` (nothing set) when the nonce's
+   * counts are used up. A promise only for `auth-int`, whose body must be read
+   * first: an answer up front, on every request, waits for nothing.
+   */
+  #answer(
     request: AuthRequest,
     space: ProtectionSpace,
     params: Readonly<Record<string, string>>,
     preemptive: boolean,
-  ): Promise<Sent | undefined> {
-    const selected = answerable(params, this.#qop, request.body?.replayable ?? true, this.#policy);
-    // Read the body before taking an nc: from here to the header, nothing awaits,
-    // so concurrent requests take their counts one after another.
-    const body = selected.qop === 'auth-int' && request.body !== undefined ? await request.body.bytes() : undefined;
+  ): Sent | undefined | Promise<Sent | undefined> {
+    const { qop } = answerable(params, this.#qop, request.body?.replayable ?? true, this.#policy);
+    // Read the body before taking an nc: from there to the header, nothing
+    // awaits, so concurrent requests take their counts one after another.
+    if (qop === 'auth-int' && request.body !== undefined) {
+      return request.body.bytes().then((body) => this.#sign(request, space, params, preemptive, qop, body));
+    }
+    return this.#sign(request, space, params, preemptive, qop, undefined);
+  }
+
+  #sign(
+    request: AuthRequest,
+    space: ProtectionSpace,
+    params: Readonly<Record<string, string>>,
+    preemptive: boolean,
+    qop: DigestQop | undefined,
+    body: Uint8Array | undefined,
+  ): Sent | undefined {
     const nc = space.take(params.nonce ?? '');
     if (nc === undefined) {
       this.#spaces.forget(space);
@@ -348,7 +367,7 @@ export class DigestAuth extends AuthBase {
         cnonce: this.#cnonce(),
         nc,
         body,
-        qop: selected.qop,
+        qop,
       },
       hashHex,
       space.ha1,
