@@ -81,6 +81,17 @@ const CLIENTS = [
   },
 ];
 
+/**
+ * One client's request with `Authorization: Basic …` set by hand and the same
+ * request through its adapter with `BasicAuth`, for `bench/profile.mjs client`.
+ */
+export function clientPair(id, url) {
+  const client = CLIENTS.find((c) => c.id === id);
+  if (client === undefined) throw new Error(`no client ${id}; one of ${CLIENTS.map((c) => c.id).join(', ')}`);
+  const wrapped = client.wrap(new BasicAuth(USER, PASS));
+  return { bare: () => client.bare(url, { authorization: BASIC_HEADER }), wrapped: () => wrapped(url) };
+}
+
 export async function benchEndToEnd() {
   const server = await startNoCheckServer(CHALLENGE);
   try {

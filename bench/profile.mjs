@@ -5,6 +5,8 @@
 //   node bench/profile.mjs digest-hot [SHA-256|MD5]   DigestAuth.flow answered up front
 //   node bench/profile.mjs adapter [basic|digest]     withAuth(fetch-like stub, scheme): adapter + driver + scheme, no socket
 //   node bench/profile.mjs cold [SHA-256|MD5]         parseChallenges + digestAuthorization + randomCnonce
+//   node bench/profile.mjs client [fetch|axios-http|axios-fetch|ky]
+//                                                     BasicAuth through the adapter vs the header by hand, over loopback
 //
 // Built packages (pnpm build) are profiled, as `pnpm bench` measures them.
 
@@ -71,41 +73,84 @@ const loops = {
   },
 };
 
-const make = loops[what];
-if (make === undefined) throw new Error(`profile what? one of ${Object.keys(loops).join(', ')}`);
-const step = await make();
-for (let i = 0; i < 20_000; i++) await step(); // warm up before profiling
+// Profile `iterations` calls of `step`: CPU µs an iteration, and self time (µs
+// in all) by function (name, file, line).
+async function profileLoop(session, step, iterations) {
+  await session.post('Profiler.start');
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < iterations; i++) await step();
+  const cpu = process.cpuUsage(cpu0);
+  const { profile } = await session.post('Profiler.stop');
+  const dt = new Map();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const id = profile.samples[i];
+    dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  }
+  const self = new Map();
+  for (const node of profile.nodes) {
+    const { functionName, url: file, lineNumber } = node.callFrame;
+    const where = file === '' ? '' : ` ${file.split('/').slice(-2).join('/')}:${lineNumber + 1}`;
+    const key = `${functionName || '(anonymous)'}${where}`;
+    self.set(key, (self.get(key) ?? 0) + (dt.get(node.id) ?? 0));
+  }
+  return { cpuPerIteration: (cpu.user + cpu.system) / iterations, self };
+}
 
 const session = new Session();
 session.connect();
 await session.post('Profiler.enable');
 await session.post('Profiler.setSamplingInterval', { interval: 100 });
-await session.post('Profiler.start');
-const cpu0 = process.cpuUsage();
-for (let i = 0; i < ITERATIONS; i++) await step();
-const cpu = process.cpuUsage(cpu0);
-const { profile } = await session.post('Profiler.stop');
-session.disconnect();
 
-// Self time by function (name, file, line), as a share of all samples.
-const self = new Map();
-const dt = new Map();
-for (let i = 0; i < profile.samples.length; i++) {
-  const id = profile.samples[i];
-  dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+if (what === 'client') {
+  // One client over loopback, the scheme's request against the same request
+  // with the header set by hand, in alternating blocks; printed: CPU a request
+  // each, and the functions whose self time grows most with the scheme.
+  const { clientPair } = await import('./e2e.bench.mjs');
+  const { startNoCheckServer } = await import('./loopback.mjs');
+  const server = await startNoCheckServer('Basic realm="profile"');
+  try {
+    const { bare, wrapped } = clientPair(variant ?? 'fetch', `${server.url}/hot`);
+    for (let i = 0; i < 1_000; i++) {
+      await bare();
+      await wrapped();
+    }
+    const BLOCK = 2_000;
+    const totals = { bare: { cpu: 0, self: new Map() }, wrapped: { cpu: 0, self: new Map() } };
+    for (let round = 0; round < 4; round++) {
+      for (const [name, step] of [
+        ['bare', bare],
+        ['wrapped', wrapped],
+      ]) {
+        const { cpuPerIteration, self } = await profileLoop(session, step, BLOCK);
+        totals[name].cpu += cpuPerIteration / 4;
+        for (const [key, t] of self) totals[name].self.set(key, (totals[name].self.get(key) ?? 0) + t);
+      }
+    }
+    const per = (t) => t / (4 * BLOCK);
+    console.log(
+      `client ${variant ?? 'fetch'}: ${totals.bare.cpu.toFixed(1)} µs CPU a request with the header by hand, ` +
+        `${totals.wrapped.cpu.toFixed(1)} µs with BasicAuth through the adapter (profiler on; the server runs in this process)`,
+    );
+    console.log('extra µs a request, by function (self time: with the scheme minus by hand)');
+    const keys = new Set([...totals.bare.self.keys(), ...totals.wrapped.self.keys()]);
+    const rows = [...keys]
+      .map((key) => [key, per((totals.wrapped.self.get(key) ?? 0) - (totals.bare.self.get(key) ?? 0))])
+      .sort((a, b) => b[1] - a[1]);
+    for (const [key, extra] of rows.slice(0, 25)) console.log(`${extra.toFixed(2).padStart(7)}  ${key}`);
+  } finally {
+    await server.close();
+  }
+} else {
+  const make = loops[what];
+  if (make === undefined) throw new Error(`profile what? client or one of ${Object.keys(loops).join(', ')}`);
+  const step = await make();
+  for (let i = 0; i < 20_000; i++) await step(); // warm up before profiling
+  const { cpuPerIteration, self } = await profileLoop(session, step, ITERATIONS);
+  const total = [...self.values()].reduce((sum, t) => sum + t, 0);
+  console.log(`${what} ${variant ?? ''}: ${cpuPerIteration.toFixed(2)} µs CPU an iteration (profiler on)`);
+  for (const [key, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+    console.log(`${((100 * t) / total).toFixed(1).padStart(5)}%  ${key}`);
+  }
 }
-let total = 0;
-for (const node of profile.nodes) {
-  const t = dt.get(node.id) ?? 0;
-  total += t;
-  const { functionName, url: file, lineNumber } = node.callFrame;
-  const where = file === '' ? '' : ` ${file.split('/').slice(-2).join('/')}:${lineNumber + 1}`;
-  const key = `${functionName || '(anonymous)'}${where}`;
-  self.set(key, (self.get(key) ?? 0) + t);
-}
-console.log(
-  `${what} ${variant ?? ''}: ${((cpu.user + cpu.system) / ITERATIONS).toFixed(2)} µs CPU an iteration (profiler on)`,
-);
-for (const [key, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
-  console.log(`${((100 * t) / total).toFixed(1).padStart(5)}%  ${key}`);
-}
+session.disconnect();
+process.exit(0);
