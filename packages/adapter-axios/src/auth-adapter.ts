@@ -196,7 +196,7 @@ export function authAdapter(auth: AuthBase, original: AdapterConfig, options: Wi
     // axios's fetch adapter ignores maxRedirects (fetch follows up to 20); its http adapter follows none at 0.
     const follow = !clientRedirects && (kind === 'fetch' ? fetchRedirect === 'follow' : config.maxRedirects !== 0);
 
-    const body = await AxiosBody.from(config.data);
+    const body = config.data == null ? undefined : await AxiosBody.from(config.data);
     const request: AuthRequest = {
       method: (config.method ?? 'get').toUpperCase(),
       url: url.href,
@@ -232,9 +232,12 @@ export function authAdapter(auth: AuthBase, original: AdapterConfig, options: Wi
     const proxy = explicitProxy(config, kind, url);
     if (proxy !== undefined) request.proxy = proxy;
 
+    // Each leg's URL is absolute and carries the params already; its credentials are the leg's headers.
+    // Left out rather than deleted from each leg's copy (a delete makes every later read of it slow).
+    const { baseURL: _baseURL, params: _params, auth: _auth, ...legBase } = config;
     const send = async (leg: AuthRequest): Promise<AxiosResponse> => {
       const legConfig: InternalAxiosRequestConfig = {
-        ...config,
+        ...legBase,
         url: leg.url,
         method: leg.method.toLowerCase(),
         headers: toAxiosHeaders(leg.headers, config.headers),
@@ -243,9 +246,6 @@ export function authAdapter(auth: AuthBase, original: AdapterConfig, options: Wi
         validateStatus: null,
         adapter: inner,
       };
-      delete legConfig.baseURL;
-      delete legConfig.params;
-      delete legConfig.auth;
       if (follow) {
         if (kind === 'fetch') legConfig.fetchOptions = { ...config.fetchOptions, redirect: 'manual' };
         else legConfig.maxRedirects = 0;
@@ -276,18 +276,7 @@ export function authAdapter(auth: AuthBase, original: AdapterConfig, options: Wi
         request,
         {
           send,
-          view: (sent: AxiosResponse): AuthResponse => {
-            // Converted when first read: most responses are a 200 whose headers no scheme reads.
-            let headers: Headers | undefined;
-            return {
-              status: sent.status,
-              url: legUrls.get(sent) ?? request.url,
-              get headers(): Headers {
-                headers ??= toWebHeaders(sent.headers);
-                return headers;
-              },
-            };
-          },
+          view: (sent: AxiosResponse): AuthResponse => new ResponseView(sent, legUrls.get(sent) ?? request.url),
           discard: discardLeg,
         },
         driverOptions,
@@ -329,6 +318,25 @@ function markResponseUrl(response: AxiosResponse, url: string | undefined): void
   const finalUrl = new URL(url);
   finalUrl.hash = '';
   (res as { responseUrl?: string }).responseUrl = finalUrl.href;
+}
+
+/** An axios response as the driver and schemes see it; its headers are converted when first read (most responses are a 200 whose headers nothing reads). */
+class ResponseView implements AuthResponse {
+  readonly status: number;
+  readonly url: string;
+  #response: AxiosResponse;
+  #headers: Headers | undefined;
+
+  constructor(response: AxiosResponse, url: string) {
+    this.status = response.status;
+    this.url = url;
+    this.#response = response;
+  }
+
+  get headers(): Headers {
+    this.#headers ??= toWebHeaders(this.#response.headers);
+    return this.#headers;
+  }
 }
 
 /** Point errors at the caller's config, as axios itself would; their responses stay the objects the driver saw. */
