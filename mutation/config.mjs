@@ -4,6 +4,27 @@
 // Stryker runs from the repository root: the sandbox is a copy of the whole
 // workspace, because tests import sibling packages' sources through the alias
 // in vitest.shared.ts, and a mutant in core must meet the adapters' tests too.
+import { existsSync, lstatSync, mkdirSync, symlinkSync, unlinkSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const tempDirName = 'reports/mutation/.stryker-tmp';
+
+// Tests read the vectors shared between repositories from `<repo>/../shared/vectors`
+// (`new URL('../../../../shared/…', import.meta.url)` from packages/<name>/src). In the
+// sandbox, `<tempDirName>/sandbox-XXXX/`, that path is `<tempDirName>/shared`: without it
+// such a test file fails to load, and the vitest runner drops a file that fails before
+// any test is collected without a word, so its mutants showed as "no coverage" (basic's
+// charset retry, 31 of 80). A link there to the real folder puts them back; it is left
+// in place for the next run (Stryker removes only its sandbox, and the folder if empty).
+const shared = fileURLToPath(new URL('../../shared', import.meta.url));
+const sharedInSandboxes = `${root}${tempDirName}/shared`;
+if (existsSync(shared) && !existsSync(sharedInSandboxes)) {
+  mkdirSync(`${root}${tempDirName}`, { recursive: true });
+  // A dangling link (from a checkout since moved) is replaced.
+  if (lstatSync(sharedInSandboxes, { throwIfNoEntry: false }) !== undefined) unlinkSync(sharedInSandboxes);
+  symlinkSync(shared, sharedInSandboxes, 'dir');
+}
 
 /** @param {string} name the folder under packages/ */
 export function mutationConfig(name) {
@@ -38,7 +59,7 @@ export function mutationConfig(name) {
       '**/.tmp',
       '**/*.tgz',
     ],
-    tempDirName: 'reports/mutation/.stryker-tmp',
+    tempDirName,
     cleanTempDir: 'always',
     // Re-runs reuse the results of mutants whose code and covering tests did not change.
     incremental: true,
