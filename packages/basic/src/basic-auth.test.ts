@@ -65,13 +65,33 @@ describe('BasicAuth', () => {
     expect((await flow.next(challenge)).done).toBe(true);
   });
 
-  it('does not retry a plain 401', async () => {
-    const flow = new BasicAuth('u', 'p').flow(request());
+  it.each([
+    [undefined, 'Basic dGVzdDoxMjPCow=='],
+    ['utf-8', 'Basic dGVzdDoxMjPCow=='],
+    ['UTF-8', 'Basic dGVzdDoxMjPCow=='],
+    ['latin1', 'Basic dGVzdDoxMjOj'],
+    ['ISO-8859-1', 'Basic dGVzdDoxMjOj'],
+  ] as const)('encodes the credentials in the charset option %s names', (charset, header) => {
+    const r = request();
+    new BasicAuth('test', '123£', charset === undefined ? {} : { charset }).authorize(r);
+    expect(r.headers.get('authorization')).toBe(header);
+  });
+
+  it.each([
+    ['a plain 401', () => new BasicAuth('u', 'p'), 401, 'Basic realm="r"'],
+    [
+      'a 200 that carries charset="UTF-8" (latin1)',
+      () => new BasicAuth('test', '123£', { charset: 'latin1' }),
+      200,
+      'Basic realm="r", charset="UTF-8"',
+    ],
+  ] as const)('does not retry %s', async (_what, make, status, challenge) => {
+    const flow = make().flow(request());
     await flow.next();
     const done = await flow.next({
-      status: 401,
+      status,
       url: 'http://a.test/',
-      headers: new Headers({ 'www-authenticate': 'Basic realm="r"' }),
+      headers: new Headers({ 'www-authenticate': challenge }),
     });
     expect(done.done).toBe(true);
   });
@@ -92,6 +112,45 @@ describe('ProxyBasicAuth', () => {
     const direct = request('http://a.test/');
     auth.authorize(direct);
     expect(direct.headers.has('proxy-authorization')).toBe(false);
+    // A CONNECT is read by the proxy itself.
+    const connect = {
+      method: 'CONNECT',
+      url: 'https://a.test/',
+      headers: new Headers(),
+      proxy: 'http://proxy.test:3128',
+    };
+    auth.authorize(connect);
+    expect(connect.headers.get('proxy-authorization')).toBe('Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==');
+  });
+
+  const proxied = (url: string) => ({ ...request(url), proxy: 'http://proxy.test:3128' });
+  const answer = (status: number, name: string): AuthResponse => ({
+    status,
+    url: 'http://a.test/',
+    headers: new Headers({ [name]: 'Basic realm="p", charset="UTF-8"' }),
+  });
+
+  it('answers a 407 whose Proxy-Authenticate announces charset="UTF-8" once more in UTF-8 when configured for latin1', async () => {
+    const flow = new ProxyBasicAuth('test', '123£', { charset: 'latin1' }).flow(proxied('http://a.test/'));
+    expect((await flow.next()).value?.headers.get('proxy-authorization')).toBe('Basic dGVzdDoxMjOj');
+    const second = await flow.next(answer(407, 'proxy-authenticate'));
+    expect(second.value?.headers.get('proxy-authorization')).toBe('Basic dGVzdDoxMjPCow==');
+    expect(second.value?.headers.has('authorization')).toBe(false);
+    expect((await flow.next(answer(407, 'proxy-authenticate'))).done).toBe(true);
+  });
+
+  it("answers no origin's 401 with proxy credentials, charset or not", async () => {
+    const flow = new ProxyBasicAuth('test', '123£', { charset: 'latin1' }).flow(proxied('http://a.test/'));
+    await flow.next();
+    expect((await flow.next(answer(401, 'www-authenticate'))).done).toBe(true);
+  });
+
+  it('gives no proxy credentials to a 407 on an https request (it comes from inside the tunnel, from the origin)', async () => {
+    const tls = proxied('https://a.test/');
+    const flow = new ProxyBasicAuth('test', '123£', { charset: 'latin1' }).flow(tls);
+    await flow.next();
+    expect((await flow.next(answer(407, 'proxy-authenticate'))).done).toBe(true);
+    expect(tls.headers.has('proxy-authorization')).toBe(false);
   });
 });
 

@@ -6,12 +6,17 @@ export type BasicCharset = 'utf-8' | 'latin1';
 const encoder = new TextEncoder();
 
 /**
- * Reject what RFC 7617 §2 forbids: a `:` in the user-id, and control
+ * Reject a charset other than `'utf-8'` or `'latin1'` (`ERR_INVALID_ARGUMENT`),
+ * and what RFC 7617 §2 forbids: a `:` in the user-id, and control
  * characters (CTL) in either part. Messages read as Digest's do: the scheme,
  * the part (`username` or `password`, as the constructor names them) and the
  * position, never the value.
  */
 export function checkBasicCredentials(username: string, password: string, charset: BasicCharset): void {
+  // Any other value would have encoded UTF-8 without a word, whatever the caller meant.
+  if (charset !== 'utf-8' && charset !== 'latin1') {
+    throw new AuthError('ERR_INVALID_ARGUMENT', `Unknown Basic charset ${JSON.stringify(charset)}`);
+  }
   for (const [part, value] of [
     ['username', username],
     ['password', password],
@@ -30,8 +35,9 @@ export function checkBasicCredentials(username: string, password: string, charse
     ['username', username],
     ['password', password],
   ] as const) {
-    for (let i = 0; i < value.length; i++) {
-      const code = value.charCodeAt(i);
+    // UTF-16 code units, so a position counts as String.prototype.indexOf's does.
+    for (const [i, unit] of value.split('').entries()) {
+      const code = unit.charCodeAt(0);
       if (code < 0x20 || code === 0x7f) {
         throw new AuthError('ERR_INVALID_CREDENTIALS', `Basic ${part} has a control character at position ${i}`, {
           position: i,
@@ -64,8 +70,6 @@ export function basicCredentials(username: string, password: string, charset: Ba
   if (charset === 'latin1') return btoa(pair);
   const bytes = encoder.encode(pair);
   let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
+  for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary);
 }
