@@ -35,6 +35,31 @@ if (!summaryOnly) {
   }
 }
 
+// A package's own test file that is missing from its report failed to load in
+// Stryker's sandbox: the vitest runner drops such a file without a word, and the
+// mutants only it would kill read as survivors or 'no coverage'. Said loudly here.
+const testFilesOf = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? testFilesOf(`${dir}/${entry.name}`)
+      : entry.name.endsWith('.test.ts')
+        ? [`${dir}/${entry.name}`]
+        : [],
+  );
+for (const name of packages) {
+  const file = `${root}reports/mutation/${name}/mutation.json`;
+  if (!existsSync(file)) continue;
+  const ran = new Set(Object.keys(JSON.parse(readFileSync(file, 'utf8')).testFiles ?? {}));
+  const missing = testFilesOf(`${root}packages/${name}/src`)
+    .map((path) => path.slice(root.length))
+    .filter((path) => !ran.has(path));
+  if (missing.length > 0) {
+    console.error(`${name}: test files that did not run in the mutation sandbox (they failed to load):`);
+    for (const path of missing) console.error(`  ${path}`);
+    failed = true;
+  }
+}
+
 // Mutation score as Stryker defines it: detected (killed, timeout) over
 // detected plus undetected (survived, no coverage); ignored and errors left out.
 const rows = [];
