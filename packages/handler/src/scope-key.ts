@@ -53,5 +53,6 @@ export function parseScopeKey(key: string): ScopeKey {
 
 /** Whether `path` lies under `prefix` on whole segments: `/v2` covers `/v2` and `/v2/x`, not `/v20`. */
 export function coversPath(prefix: string, path: string): boolean {
-  return prefix === '' || path === prefix || path.startsWith(`${prefix}/`);
+  // The whole origin ('') needs no case of its own: an http(s) path always starts with '/'.
+  return path === prefix || path.startsWith(`${prefix}/`);
 }
