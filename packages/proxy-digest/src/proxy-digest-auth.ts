@@ -72,8 +72,9 @@ export class ProxyDigestAuth extends DigestAuth {
 
   // A CONNECT is read by the proxy; a plain-http request goes to it in
   // absolute-form; an https request's headers go through the tunnel to the origin.
+  // Only `flow` asks, after `requireProxy`: the request goes through a known proxy.
   protected override sendsTo(request: AuthRequest): boolean {
-    return request.proxy !== undefined && (request.method === 'CONNECT' || request.url.startsWith('http:'));
+    return request.method === 'CONNECT' || request.url.startsWith('http:');
   }
 
   /** Proxy credentials go only to a proxy the adapter knows; without one, nothing is sent (`ERR_NO_PROXY`). */
@@ -88,6 +89,7 @@ export class ProxyDigestAuth extends DigestAuth {
   }
 
   /** RFC 7616 §3.3: `domain` means nothing in Proxy-Authenticate; the proxy is one protection space. */
+  // Stryker disable next-line BlockStatement: an empty body returns undefined too, so no behaviour can differ
   protected override protectionSpaceDomain(): undefined {
     return undefined;
   }
