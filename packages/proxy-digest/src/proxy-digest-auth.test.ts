@@ -101,10 +101,13 @@ describe('ProxyDigestAuth', () => {
     expect(() => new ProxyDigestAuth('u', 'p', { algorithms: ['SHA-256'], maxStaleRejects: 0 })).not.toThrow();
   });
 
-  it('refuses a bad maxStaleRejects', () => {
+  it('refuses a bad maxStaleRejects, saying it must be a non-negative integer', () => {
     for (const value of [-1, 1.5, Number.NaN]) {
       expect(() => new ProxyDigestAuth('u', 'p', { maxStaleRejects: value })).toThrowError(
-        expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+        expect.objectContaining({
+          code: 'ERR_INVALID_ARGUMENT',
+          message: 'ProxyDigestAuth option maxStaleRejects must be a non-negative integer',
+        }),
       );
     }
   });
