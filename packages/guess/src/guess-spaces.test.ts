@@ -92,21 +92,15 @@ describe('GuessAuth remembers spaces', () => {
     expect(header(await flow.next(digest('n2', ', stale=true')))).toMatch(/nonce="n2"/);
   });
 
-  it('forgets a remembered scheme refused again, so the next request there guesses', async () => {
+  it.each([
+    ['refused again', basic],
+    ['met with a challenge it cannot answer', response(401, { 'www-authenticate': 'Bearer realm="api"' })],
+  ])('forgets a remembered scheme %s, returns the 401, and guesses again there next time', async (_name, challenge) => {
     const auth = new GuessAuth('u', 'p');
     await answered(auth.flow(get('http://127.0.0.1/x/a')), basic);
     const refused = auth.flow(get('http://127.0.0.1/x/b'));
     expect(header(await refused.next())).toBe('Basic dTpw');
-    expect((await refused.next(basic)).done).toBe(true);
-    expect(header(await auth.flow(get('http://127.0.0.1/x/c')).next())).toBe('none');
-  });
-
-  it('forgets a remembered scheme met with a challenge it cannot answer, and returns the 401', async () => {
-    const auth = new GuessAuth('u', 'p');
-    await answered(auth.flow(get('http://127.0.0.1/x/a')), basic);
-    const refused = auth.flow(get('http://127.0.0.1/x/b'));
-    expect(header(await refused.next())).toBe('Basic dTpw');
-    expect((await refused.next(response(401, { 'www-authenticate': 'Bearer realm="api"' }))).done).toBe(true);
+    expect((await refused.next(challenge)).done).toBe(true);
     expect(header(await auth.flow(get('http://127.0.0.1/x/c')).next())).toBe('none');
   });
 
