@@ -1,5 +1,6 @@
 import type { AuthRequest } from '@authbelt/core';
 import { isAuthError } from '@authbelt/core';
+import { DigestAuth } from '@authbelt/digest';
 import { describe, expect, it } from 'vitest';
 import { get as bare, drive, FakeDigestServer, response, sentParams } from '../../digest/src/test-helpers.js';
 import { ProxyDigestAuth } from './proxy-digest-auth.js';
@@ -46,6 +47,23 @@ describe('ProxyDigestAuth', () => {
     );
     expect(legs).toHaveLength(1);
     expect(legs[0]?.request.headers.has('proxy-authorization')).toBe(false);
+  });
+
+  it('sends no proxy credentials without a proxy even from a subclass whose flow skips requireProxy', async () => {
+    // DigestAuth's own flow, as a subclass might run it: sendsTo is the guard left.
+    class Unchecked extends ProxyDigestAuth {
+      override flow(request: AuthRequest) {
+        return DigestAuth.prototype.flow.call(this, request);
+      }
+    }
+    const proxy = new FakeDigestServer({ proxy: true, qop: 'auth' });
+    const auth = new Unchecked('Mufasa', 'Circle of Life', { cnonce });
+    const legs = await drive(auth, bare('http://origin.test/'), proxy.handle);
+    expect(legs.map((leg) => leg.response.status)).toEqual([407]);
+    expect(legs[0]?.request.headers.has('proxy-authorization')).toBe(false);
+    // Through a known proxy the same subclass answers, so the guard is what held it back.
+    const through = await drive(auth, get('http://origin.test/'), proxy.handle);
+    expect(through.map((leg) => leg.response.status)).toEqual([407, 200]);
   });
 
   it('shares one protection space across targets: later requests to any origin go preemptively', async () => {

@@ -72,8 +72,11 @@ export class ProxyDigestAuth extends DigestAuth {
 
   // A CONNECT is read by the proxy; a plain-http request goes to it in
   // absolute-form; an https request's headers go through the tunnel to the origin.
-  // Only `flow` asks, after `requireProxy`: the request goes through a known proxy.
+  // Only a request through a proxy the adapter knows: `flow` checks that first
+  // (requireProxy), so no request reaches this without one; kept here too, so a
+  // subclass whose flow skips the check still sends nothing without a proxy.
   protected override sendsTo(request: AuthRequest): boolean {
+    if (request.proxy === undefined) return false;
     return request.method === 'CONNECT' || request.url.startsWith('http:');
   }
 
