@@ -1,4 +1,4 @@
-// `pnpm test:mutation [package...] [--summary]`: StrykerJS over each named
+// `pnpm test:mutation [package...] [--summary] [--force]`: StrykerJS over each named
 // published package (all of them when none is named), one package at a time
 // so the machine's other work keeps a core, then the score of every mutated
 // file. `--summary` only prints the table from the last reports.
@@ -10,6 +10,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const summaryOnly = args.includes('--summary');
 const named = args.filter((arg) => !arg.startsWith('--'));
+// Any other flag goes to Stryker: `--force` re-tests every mutant, which an
+// incremental run does not do for a static mutant (one whose code runs when
+// the module loads, so no test is recorded as covering it) after its tests change.
+const strykerFlags = args.filter((arg) => arg.startsWith('--') && arg !== '--summary');
 const all = readdirSync(`${root}packages`).filter((name) => existsSync(`${root}packages/${name}/stryker.config.mjs`));
 const unknown = named.filter((name) => !all.includes(name));
 if (unknown.length > 0) {
@@ -23,7 +27,7 @@ let failed = false;
 if (!summaryOnly) {
   for (const name of packages) {
     const started = Date.now();
-    const run = spawnSync('pnpm', ['exec', 'stryker', 'run', `packages/${name}/stryker.config.mjs`], {
+    const run = spawnSync('pnpm', ['exec', 'stryker', 'run', `packages/${name}/stryker.config.mjs`, ...strykerFlags], {
       cwd: root,
       stdio: 'inherit',
     });
