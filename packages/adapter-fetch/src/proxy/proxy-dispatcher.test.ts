@@ -1,7 +1,7 @@
 import { ProxyBasicAuth } from '@authbelt/basic';
 import { isAuthError } from '@authbelt/core';
 import { startTestServer, type TestServer } from '@authbelt/test-server';
-import { fetch as undiciFetch } from 'undici';
+import { fetch as undiciFetch, request as undiciRequest } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { proxyDispatcher } from './proxy-dispatcher.js';
 
@@ -57,7 +57,7 @@ describe('proxyDispatcher with ProxyBasicAuth', () => {
     await dispatcher.close();
   });
 
-  it('opens a CONNECT tunnel to an https target, credentials only on the CONNECT', async () => {
+  it('opens a CONNECT tunnel to an https target (its authority in Host), credentials only on the CONNECT', async () => {
     const dispatcher = proxyDispatcher({
       proxy: proxy.url,
       auth: new ProxyBasicAuth('pu', 'pp'),
@@ -66,6 +66,7 @@ describe('proxyDispatcher with ProxyBasicAuth', () => {
     const response = await undiciFetch(`${secureOrigin.url}/open`, { dispatcher });
     expect(response.status).toBe(200);
     expect(proxy.requests[0]).toMatchObject({ method: 'CONNECT', target: `127.0.0.1:${secureOrigin.port}` });
+    expect(proxy.requests[0]?.headers.host).toBe(`127.0.0.1:${secureOrigin.port}`);
     expect(proxy.requests[0]?.headers['proxy-authorization']).toMatch(/^Basic /);
     expect(secureOrigin.requests[0]?.headers['proxy-authorization']).toBeUndefined();
     await dispatcher.close();
@@ -87,5 +88,151 @@ describe('proxyDispatcher with ProxyBasicAuth', () => {
   it('refuses credentials in the proxy URL and non-http proxies', () => {
     expect(() => proxyDispatcher({ proxy: 'http://u:p@127.0.0.1:1' })).toThrow(/scheme/);
     expect(() => proxyDispatcher({ proxy: 'socks5://127.0.0.1:1' })).toThrow(/http/);
+  });
+});
+
+// Which requests carry proxy credentials and where they go (DESIGN.md: to the
+// proxy only), what the proxy and the origin are told, and how a refusal reaches the caller.
+
+const causeOf = async (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => (error as { cause?: unknown }).cause ?? error,
+  );
+
+describe('the proxy URL', () => {
+  const refusal = (proxyUrl: string) => {
+    try {
+      proxyDispatcher({ proxy: proxyUrl });
+    } catch (error) {
+      return isAuthError(error) ? `${error.code}: ${error.message}` : error;
+    }
+    return undefined;
+  };
+
+  it.each([
+    ['not a URL', 'ERR_INVALID_ARGUMENT: proxyDispatcher needs a valid proxy URL'],
+    ['https://127.0.0.1:1', 'ERR_INVALID_ARGUMENT: proxyDispatcher supports http:// proxies, not https:'],
+    [
+      'http://user@127.0.0.1:1',
+      'ERR_INVALID_ARGUMENT: Give proxy credentials as a scheme (auth), not in the proxy URL',
+    ],
+    [
+      'http://:secret@127.0.0.1:1',
+      'ERR_INVALID_ARGUMENT: Give proxy credentials as a scheme (auth), not in the proxy URL',
+    ],
+  ])('refuses %j, saying why', (proxyUrl, expected) => {
+    expect(refusal(proxyUrl)).toBe(expected);
+  });
+
+  it('takes a plain http proxy as a string or a URL', () => {
+    expect(refusal('http://127.0.0.1:1')).toBeUndefined();
+    expect(() => proxyDispatcher({ proxy: new URL('http://127.0.0.1:1') })).not.toThrow();
+  });
+});
+
+describe('a proxy that wants credentials the dispatcher was not given', () => {
+  it('ends a plain-http request with ERR_PROXY_AUTHENTICATION and the 407, the origin never reached', async () => {
+    const dispatcher = proxyDispatcher({ proxy: proxy.url });
+    const cause = await causeOf(fetch(`${origin.url}/open`, { dispatcher } as RequestInit));
+    expect(isAuthError(cause) && `${cause.code}: ${cause.message}`).toBe(
+      'ERR_PROXY_AUTHENTICATION: The proxy did not accept the credentials (407)',
+    );
+    expect((cause as { response: { status: number } }).response.status).toBe(407);
+    expect(proxy.requests).toHaveLength(1);
+    expect(proxy.requests[0]?.headers['proxy-authorization']).toBeUndefined();
+    expect(origin.requests).toHaveLength(0);
+    await dispatcher.close();
+  });
+
+  it('refuses the tunnel to an https target with ERR_PROXY_AUTHENTICATION naming the status', async () => {
+    const dispatcher = proxyDispatcher({ proxy: proxy.url, requestTls: { ca: secureOrigin.ca ?? '' } });
+    const cause = await causeOf(undiciFetch(`${secureOrigin.url}/open`, { dispatcher }));
+    expect(isAuthError(cause) && `${cause.code}: ${cause.message}`).toBe(
+      'ERR_PROXY_AUTHENTICATION: The proxy answered CONNECT with 407',
+    );
+    expect((cause as { response: { status: number } }).response.status).toBe(407);
+    expect(proxy.requests).toHaveLength(1);
+    expect(secureOrigin.requests).toHaveLength(0);
+    await dispatcher.close();
+  });
+});
+
+describe('what the proxy and the origin are told', () => {
+  it('sends the origin’s Host in absolute-form, not the proxy’s', async () => {
+    const dispatcher = proxyDispatcher({ proxy: proxy.url, auth: new ProxyBasicAuth('pu', 'pp') });
+    const response = await fetch(`${origin.url}/open`, { dispatcher } as RequestInit);
+    expect(response.status).toBe(200);
+    expect(proxy.requests[0]?.headers.host).toBe(`127.0.0.1:${origin.port}`);
+    await dispatcher.close();
+  });
+
+  it.each<[string, unknown]>([
+    ['an array of name-value pairs', ['x-trace', 'a', 'x-other', 'b']],
+    ['an object with a list value', { 'x-trace': 'a', 'x-other': ['b'], 'x-none': undefined }],
+    [
+      'an iterable of pairs',
+      new Map([
+        ['x-trace', 'a'],
+        ['x-other', 'b'],
+      ]),
+    ],
+  ])('passes the caller’s headers given as %s (undici.request) to the origin, with its streamed body', async (_kind, headers) => {
+    const dispatcher = proxyDispatcher({ proxy: proxy.url, auth: new ProxyBasicAuth('pu', 'pp') });
+    async function* chunks() {
+      yield 'str';
+      yield new TextEncoder().encode('eam');
+    }
+    const response = await undiciRequest(`${origin.url}/open`, {
+      dispatcher,
+      method: 'POST',
+      headers: headers as Record<string, string>,
+      body: chunks(),
+    });
+    await response.body.arrayBuffer();
+    expect(response.statusCode).toBe(200);
+    const landed = origin.requests[0];
+    expect(landed?.headers['x-trace']).toBe('a');
+    expect(landed?.headers['x-other']).toBe('b');
+    expect(landed?.headers['x-none']).toBeUndefined();
+    expect(new TextDecoder().decode(landed?.body)).toBe('stream');
+    expect(landed?.headers['proxy-authorization']).toBeUndefined();
+    await dispatcher.close();
+  });
+});
+
+describe('what reaches the origin', () => {
+  it('takes an origin given as a URL (a trailing slash): the proxy gets the target once, the origin its path', async () => {
+    const dispatcher = proxyDispatcher({ proxy: proxy.url, auth: new ProxyBasicAuth('pu', 'pp') });
+    const response = await dispatcher.request({ origin: new URL(origin.url), path: '/open?x=1', method: 'GET' });
+    await response.body.arrayBuffer();
+    expect(response.statusCode).toBe(200);
+    expect(proxy.requests[0]?.target).toBe(`${origin.url}/open?x=1`);
+    expect(origin.requests[0]?.path).toBe('/open');
+    await dispatcher.close();
+  });
+
+  it.each<[string, string | Uint8Array]>([
+    ['a string', 'a string body'],
+    ['bytes', new TextEncoder().encode('a bytes body')],
+  ])('sends %s body (undici.request) to the origin as it is', async (_kind, body) => {
+    const dispatcher = proxyDispatcher({ proxy: proxy.url, auth: new ProxyBasicAuth('pu', 'pp') });
+    const response = await undiciRequest(`${origin.url}/open`, { dispatcher, method: 'PUT', body });
+    await response.body.arrayBuffer();
+    expect(response.statusCode).toBe(200);
+    const sent = typeof body === 'string' ? body : new TextDecoder().decode(body);
+    expect(new TextDecoder().decode(origin.requests[0]?.body)).toBe(sent);
+    await dispatcher.close();
+  });
+});
+
+describe('closing', () => {
+  it.each(['close', 'destroy'] as const)('%s() ends the dispatcher: a later request through it fails', async (how) => {
+    const dispatcher = proxyDispatcher({ proxy: proxy.url, auth: new ProxyBasicAuth('pu', 'pp') });
+    expect((await fetch(`${origin.url}/open`, { dispatcher } as RequestInit)).status).toBe(200);
+    await dispatcher[how]();
+    origin.reset();
+    await expect(fetch(`${origin.url}/open`, { dispatcher } as RequestInit)).rejects.toThrow();
+    expect(origin.requests).toHaveLength(0);
   });
 });

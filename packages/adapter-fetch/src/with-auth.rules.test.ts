@@ -1,0 +1,202 @@
+import { AuthBase, AuthError, type AuthFlow, type AuthRequest, isAuthError } from '@authbelt/core';
+import { DigestAuth } from '@authbelt/digest';
+import { startTestServer, type TestServer } from '@authbelt/test-server';
+import { Request as UndiciRequest } from 'undici';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withAuth } from './with-auth.js';
+
+// The rules withAuth keeps for every request, seen over the wire: the method a
+// scheme signs is the one sent, a content type goes only where fetch would put
+// one, and errors reach the caller as their own.
+
+/** Sends nothing first; on a 401 reads the body (as Digest auth-int does) and answers with a token. */
+class ReadingAuth extends AuthBase {
+  override async *flow(request: AuthRequest): AuthFlow {
+    const response = yield request;
+    if (response.status === 401) {
+      await request.body?.bytes();
+      request.headers.set('X-TokenAuth', 'tok');
+      yield request;
+    }
+  }
+}
+
+/** Sends the request, then aborts `controller` before the second leg. */
+const abortingAuth = (controller: AbortController): AuthBase =>
+  new (class extends AuthBase {
+    override async *flow(request: AuthRequest): AuthFlow {
+      yield request;
+      controller.abort(new Error('user gave up'));
+      yield request;
+    }
+  })();
+
+const users = { Aladdin: 'open sesame' };
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({
+    routes: {
+      '/digest': { auth: 'digest', realm: 'r', users },
+      '/token': { auth: 'header', header: { name: 'X-TokenAuth', value: 'tok' } },
+      '/to-token': { redirect: { location: '/token' } },
+    },
+  });
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => {
+  server.reset();
+});
+
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+describe('the method', () => {
+  it('signs a lowercase method as the uppercase one fetch sends (Digest over post)', async () => {
+    const authFetch = withAuth(fetch, new DigestAuth('Aladdin', 'open sesame'));
+    const response = await authFetch(`${server.url}/digest`, { method: 'post', body: 'payload' });
+    expect(response.status).toBe(200);
+    expect(server.requests.map((r) => [r.method, r.status])).toEqual([
+      ['POST', 401],
+      ['POST', 200],
+    ]);
+  });
+});
+
+describe('options', () => {
+  it('with maxLegs: 1 sends one request and returns its 401 as it is', async () => {
+    const response = await withAuth(fetch, new ReadingAuth(), { maxLegs: 1 })(`${server.url}/token`);
+    expect(response.status).toBe(401);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('with redirects: client leaves the redirect to fetch (its response says redirected)', async () => {
+    const response = await withAuth(fetch, new ReadingAuth(), { redirects: 'client' })(`${server.url}/to-token`);
+    expect(response.status).toBe(200);
+    expect(response.redirected).toBe(true);
+    const own = await withAuth(fetch, new ReadingAuth())(`${server.url}/to-token`);
+    expect(own.status).toBe(200);
+    expect(own.redirected).toBe(false);
+  });
+
+  it('ends the exchange when the signal of a Request input aborts between legs', async () => {
+    const controller = new AbortController();
+    const input = new Request(`${server.url}/token`, { signal: controller.signal });
+    await expect(withAuth(fetch, abortingAuth(controller))(input)).rejects.toThrow('user gave up');
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('the input', () => {
+  it.each<[string, unknown]>([
+    ['null', null],
+    ['an object with no url', { method: 'GET', clone: () => undefined }],
+    ['an object with no method', { url: 'http://127.0.0.1:1/', clone: () => undefined }],
+    ['an object with no clone', { url: 'http://127.0.0.1:1/', method: 'GET' }],
+  ])('rejects %s as fetch does, with its TypeError', async (_kind, input) => {
+    const error = await failure(withAuth(fetch, new ReadingAuth())(input as never));
+    const fetchError = await failure(fetch(input as never));
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as TypeError).message).toBe((fetchError as TypeError).message);
+  });
+
+  it('keeps redirect: manual of a Request from undici’s package', async () => {
+    const response = await withAuth(
+      fetch,
+      new ReadingAuth(),
+    )(new UndiciRequest(`${server.url}/to-token`, { redirect: 'manual' }) as never);
+    expect(response.status).toBe(302);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('keeps the integrity of a Request from undici’s package: a mismatch fails as in fetch', async () => {
+    const init = { integrity: 'sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' };
+    const fetchError = await failure(fetch(`${server.url}/to-token`, init));
+    const error = await failure(
+      withAuth(fetch, new ReadingAuth())(new UndiciRequest(`${server.url}/to-token`, init) as never),
+    );
+    expect(error).toBeInstanceOf(TypeError);
+    expect(String((error as TypeError).cause)).toBe(String((fetchError as TypeError).cause));
+  });
+
+  it('ends the exchange when the signal of a Request from undici’s package aborts between legs', async () => {
+    const controller = new AbortController();
+    const input = new UndiciRequest(`${server.url}/token`, { signal: controller.signal });
+    await expect(withAuth(fetch, abortingAuth(controller))(input as never)).rejects.toThrow('user gave up');
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('content type', () => {
+  it('keeps the caller’s Content-Type over the body’s own when a scheme read the bytes', async () => {
+    const authFetch = withAuth(fetch, new ReadingAuth());
+    const response = await authFetch(`${server.url}/token`, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/x-mine' },
+      body: new Blob(['blob body'], { type: 'application/x-blob' }),
+    });
+    expect(response.status).toBe(200);
+    expect(server.requests.map((r) => r.headers['content-type'])).toEqual(['text/x-mine', 'text/x-mine']);
+  });
+
+  it('adds no content type to a Request whose headers the init replaces, as fetch adds none', async () => {
+    const make = () => new Request(`${server.url}/token`, { method: 'POST', body: 'from a Request' });
+    await fetch(make(), { headers: { 'x-trace': '1' } });
+    const fetchSent = server.requests[0]?.headers['content-type'];
+    server.reset();
+    const response = await withAuth(fetch, new ReadingAuth())(make(), { headers: { 'x-trace': '1' } });
+    expect(response.status).toBe(200);
+    expect(fetchSent).toBeUndefined();
+    expect(server.requests.map((r) => r.headers['content-type'])).toEqual([undefined, undefined]);
+    expect(new TextDecoder().decode(server.requests[1]?.body)).toBe('from a Request');
+  });
+});
+
+describe('errors', () => {
+  it('refuses a missing fetch or AuthBase with ERR_INVALID_ARGUMENT and its reason', () => {
+    const refusal = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        return isAuthError(error) ? `${error.code}: ${error.message}` : error;
+      }
+      return undefined;
+    };
+    expect(refusal(() => withAuth(undefined as never, new ReadingAuth()))).toBe(
+      'ERR_INVALID_ARGUMENT: withAuth needs a fetch function',
+    );
+    expect(refusal(() => withAuth(fetch, null as never))).toBe('ERR_INVALID_ARGUMENT: withAuth needs an AuthBase');
+    expect(refusal(() => withAuth(fetch, undefined as never))).toBe('ERR_INVALID_ARGUMENT: withAuth needs an AuthBase');
+  });
+
+  it('hands a scheme’s own AuthError to the caller as it is: only a redirect failure becomes fetch’s TypeError', async () => {
+    class RefusingAuth extends AuthBase {
+      override authorize(): void {
+        throw new AuthError('ERR_INVALID_CREDENTIALS', 'no usable password');
+      }
+    }
+    const error = await failure(withAuth(fetch, new RefusingAuth())(`${server.url}/token`));
+    expect(isAuthError(error) && `${error.code}: ${error.message}`).toBe('ERR_INVALID_CREDENTIALS: no usable password');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('hands a stream body a scheme needs again to the caller as ERR_BODY_NOT_REPLAYABLE, not a TypeError', async () => {
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('once'));
+        controller.close();
+      },
+    });
+    const authFetch = withAuth(fetch, new ReadingAuth());
+    const error = await failure(
+      authFetch(`${server.url}/token`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit),
+    );
+    expect(isAuthError(error) && error.code).toBe('ERR_BODY_NOT_REPLAYABLE');
+    expect(server.requests).toHaveLength(1);
+  });
+});
