@@ -241,6 +241,7 @@ function nameAt(text: string, start: number, end: number, upper: boolean): strin
     if (known === undefined) break;
     if (known.length !== length || known.charCodeAt(0) !== first) continue;
     let k = 1;
+    // Stryker disable next-line ArithmeticOperator,UpdateOperator: reading before the token (no tchar there) or counting k down never ends at k === length, so the name is sliced
     while (k < length && fold(text.charCodeAt(start + k)) === known.charCodeAt(k)) k++;
     if (k === length) return known;
   }
