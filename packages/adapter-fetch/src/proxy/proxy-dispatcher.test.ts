@@ -202,6 +202,20 @@ describe('what the proxy and the origin are told', () => {
 });
 
 describe('what reaches the origin', () => {
+  it('hands the caller the origin’s response body whole, in absolute-form and through a tunnel', async () => {
+    const dispatcher = proxyDispatcher({
+      proxy: proxy.url,
+      auth: new ProxyBasicAuth('pu', 'pp'),
+      requestTls: { ca: secureOrigin.ca ?? '' },
+    });
+    // The test server's body echoes the request it got.
+    const plain = await fetch(`${origin.url}/open?x=1`, { dispatcher } as RequestInit);
+    expect(JSON.parse(await plain.text())).toMatchObject({ method: 'GET', target: '/open?x=1' });
+    const tunnelled = await undiciFetch(`${secureOrigin.url}/open?y=2`, { dispatcher });
+    expect(JSON.parse(await tunnelled.text())).toMatchObject({ method: 'GET', target: '/open?y=2' });
+    await dispatcher.close();
+  });
+
   it('takes an origin given as a URL (a trailing slash): the proxy gets the target once, the origin its path', async () => {
     const dispatcher = proxyDispatcher({ proxy: proxy.url, auth: new ProxyBasicAuth('pu', 'pp') });
     const response = await dispatcher.request({ origin: new URL(origin.url), path: '/open?x=1', method: 'GET' });
