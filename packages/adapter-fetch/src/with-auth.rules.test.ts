@@ -69,6 +69,20 @@ describe('the method', () => {
 });
 
 describe('options', () => {
+  it.each(['authbelt', 'client'] as const)('takes redirects: %j', (redirects) => {
+    expect(() => withAuth(fetch, new ReadingAuth(), { redirects })).not.toThrow();
+  });
+
+  it('copies none of a function’s own properties from the fetch, even one it made enumerable', async () => {
+    const named = Object.defineProperty((input: string, init?: RequestInit) => fetch(input, init), 'name', {
+      value: 'namedFetch',
+      enumerable: true,
+    });
+    const authFetch = withAuth(named, new ReadingAuth());
+    expect(authFetch.name).not.toBe('namedFetch');
+    expect((await authFetch(`${server.url}/token`)).status).toBe(200);
+  });
+
   it('with maxLegs: 1 sends one request and returns its 401 as it is', async () => {
     const response = await withAuth(fetch, new ReadingAuth(), { maxLegs: 1 })(`${server.url}/token`);
     expect(response.status).toBe(401);
