@@ -40,6 +40,7 @@ beforeAll(async () => {
       '/digest': { auth: 'digest', realm: 'r', users },
       '/token': { auth: 'header', header: { name: 'X-TokenAuth', value: 'tok' } },
       '/to-token': { redirect: { location: '/token' } },
+      '/see-token': { redirect: { location: '/token', status: 303 } },
     },
   });
 });
@@ -143,6 +144,21 @@ describe('the input', () => {
     const input = new UndiciRequest(`${server.url}/token`, { signal: controller.signal });
     await expect(withAuth(fetch, abortingAuth(controller))(input as never)).rejects.toThrow('user gave up');
     expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('redirects', () => {
+  it('drops the body on a 303, as fetch does: the next hop is a GET with none', async () => {
+    const response = await withAuth(fetch, new ReadingAuth())(`${server.url}/see-token`, {
+      method: 'POST',
+      body: 'payload',
+    });
+    expect(response.status).toBe(200);
+    expect(server.requests.map((r) => [r.method, r.path, r.body.byteLength])).toEqual([
+      ['POST', '/see-token', 7],
+      ['GET', '/token', 0],
+      ['GET', '/token', 0],
+    ]);
   });
 });
 
