@@ -162,6 +162,21 @@ describe('redirects', () => {
   });
 });
 
+describe('bodies', () => {
+  it('sends a stream body as a stream (chunked), not read into memory first', async () => {
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('streamed'));
+        controller.close();
+      },
+    });
+    const authFetch = withAuth(fetch, new ReadingAuth(), { maxLegs: 1 });
+    await authFetch(`${server.url}/token`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+    expect(server.requests[0]?.headers['transfer-encoding']).toBe('chunked');
+    expect(new TextDecoder().decode(server.requests[0]?.body)).toBe('streamed');
+  });
+});
+
 describe('content type', () => {
   it('keeps the caller’s Content-Type over the body’s own when a scheme read the bytes', async () => {
     const authFetch = withAuth(fetch, new ReadingAuth());
