@@ -1,5 +1,6 @@
 import { ProxyBasicAuth } from '@authbelt/basic';
 import { isAuthError } from '@authbelt/core';
+import { ProxyDigestAuth } from '@authbelt/proxy-digest';
 import { startTestServer, type TestServer } from '@authbelt/test-server';
 import { fetch as undiciFetch, request as undiciRequest } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -237,6 +238,29 @@ describe('what reaches the origin', () => {
     const sent = typeof body === 'string' ? body : new TextDecoder().decode(body);
     expect(new TextDecoder().decode(origin.requests[0]?.body)).toBe(sent);
     await dispatcher.close();
+  });
+});
+
+describe('a proxy that challenges first (Digest)', () => {
+  it('answers its 407 on CONNECT and in absolute-form: one challenge, then the request through', async () => {
+    const digestProxy = await startTestServer({ proxy: { auth: 'digest', realm: 'proxy', users: { pu: 'pp' } } });
+    const dispatcher = proxyDispatcher({
+      proxy: digestProxy.url,
+      auth: new ProxyDigestAuth('pu', 'pp'),
+      requestTls: { ca: secureOrigin.ca ?? '' },
+    });
+    expect((await undiciFetch(`${secureOrigin.url}/open`, { dispatcher })).status).toBe(200);
+    expect(digestProxy.requests.map((r) => [r.method, r.status])).toEqual([
+      ['CONNECT', 407],
+      ['CONNECT', 200],
+    ]);
+    digestProxy.reset();
+    const plain = await fetch(`${origin.url}/open`, { method: 'POST', body: 'twice', dispatcher } as RequestInit);
+    expect(plain.status).toBe(200);
+    expect(digestProxy.requests.map((r) => r.status)).toEqual([200]);
+    expect(new TextDecoder().decode(origin.requests[0]?.body)).toBe('twice');
+    await dispatcher.close();
+    await digestProxy.close();
   });
 });
 
