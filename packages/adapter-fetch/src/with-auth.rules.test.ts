@@ -31,6 +31,15 @@ const abortingAuth = (controller: AbortController): AuthBase =>
     }
   })();
 
+/** A stream body: it can be read once. */
+const streamOf = (text: string): ReadableStream<Uint8Array> =>
+  new ReadableStream({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(text));
+      controller.close();
+    },
+  });
+
 const users = { Aladdin: 'open sesame' };
 let server: TestServer;
 
@@ -120,6 +129,22 @@ describe('the input', () => {
     expect((error as TypeError).message).toBe((fetchError as TypeError).message);
   });
 
+  it('puts the URL parser’s reason on the cause of a URL it cannot parse, as fetch does', async () => {
+    const error = await failure(withAuth(fetch, new ReadingAuth())('http://[::1'));
+    const fetchError = await failure(fetch('http://[::1'));
+    expect(String((error as TypeError).cause)).toBe(String((fetchError as TypeError).cause));
+    expect((error as TypeError).cause).toBeInstanceOf(TypeError);
+  });
+
+  it('leaves a null dispatcher to fetch: the same rejection, nothing sent', async () => {
+    const init = { dispatcher: null } as RequestInit;
+    const error = await failure(withAuth(fetch, new ReadingAuth())(`${server.url}/token`, init));
+    // Node's fetch throws this one at once, not through its promise.
+    const fetchError = await failure((async () => fetch(`${server.url}/token`, init))());
+    expect((error as Error).message).toBe((fetchError as Error).message);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('keeps redirect: manual of a Request from undici’s package', async () => {
     const response = await withAuth(
       fetch,
@@ -163,13 +188,28 @@ describe('redirects', () => {
 });
 
 describe('bodies', () => {
+  it('shows a scheme no body for a request without one, and the body for one with it', async () => {
+    const seen: boolean[] = [];
+    class LookingAuth extends AuthBase {
+      override authorize(request: AuthRequest): void {
+        seen.push(request.body !== undefined);
+      }
+    }
+    const authFetch = withAuth(fetch, new LookingAuth());
+    await authFetch(`${server.url}/token`);
+    await authFetch(`${server.url}/token`, { method: 'POST', body: 'x' });
+    expect(seen).toEqual([false, true]);
+  });
+
+  it('sends a stream body the caller gave without duplex (what Node’s fetch needs is added)', async () => {
+    const stream = streamOf('no duplex');
+    const authFetch = withAuth(fetch, new ReadingAuth(), { maxLegs: 1 });
+    await authFetch(`${server.url}/token`, { method: 'POST', body: stream });
+    expect(new TextDecoder().decode(server.requests[0]?.body)).toBe('no duplex');
+  });
+
   it('sends a stream body as a stream (chunked), not read into memory first', async () => {
-    const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(new TextEncoder().encode('streamed'));
-        controller.close();
-      },
-    });
+    const stream = streamOf('streamed');
     const authFetch = withAuth(fetch, new ReadingAuth(), { maxLegs: 1 });
     await authFetch(`${server.url}/token`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
     expect(server.requests[0]?.headers['transfer-encoding']).toBe('chunked');
@@ -231,17 +271,14 @@ describe('errors', () => {
   });
 
   it('hands a stream body a scheme needs again to the caller as ERR_BODY_NOT_REPLAYABLE, not a TypeError', async () => {
-    const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(new TextEncoder().encode('once'));
-        controller.close();
-      },
-    });
+    const stream = streamOf('once');
     const authFetch = withAuth(fetch, new ReadingAuth());
     const error = await failure(
       authFetch(`${server.url}/token`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit),
     );
-    expect(isAuthError(error) && error.code).toBe('ERR_BODY_NOT_REPLAYABLE');
+    expect(isAuthError(error) && `${error.code}: ${error.message}`).toBe(
+      'ERR_BODY_NOT_REPLAYABLE: A stream body cannot be read before it is sent',
+    );
     expect(server.requests).toHaveLength(1);
   });
 });

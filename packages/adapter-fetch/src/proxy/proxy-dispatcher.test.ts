@@ -264,6 +264,19 @@ describe('a proxy that challenges first (Digest)', () => {
   });
 });
 
+describe('a proxy that is not there', () => {
+  it('fails a plain-http and an https request through it, neither reaching the origin', async () => {
+    const gone = await startTestServer({ proxy: { auth: 'basic', users: { pu: 'pp' } } });
+    await gone.close();
+    const dispatcher = proxyDispatcher({ proxy: gone.url, requestTls: { ca: secureOrigin.ca ?? '' } });
+    await expect(fetch(`${origin.url}/open`, { dispatcher } as RequestInit)).rejects.toThrow(TypeError);
+    await expect(undiciFetch(`${secureOrigin.url}/open`, { dispatcher })).rejects.toThrow(TypeError);
+    expect(origin.requests).toHaveLength(0);
+    expect(secureOrigin.requests).toHaveLength(0);
+    await dispatcher.close();
+  });
+});
+
 describe('closing', () => {
   it.each(['close', 'destroy'] as const)('%s() ends the dispatcher: a later request through it fails', async (how) => {
     const dispatcher = proxyDispatcher({ proxy: proxy.url, auth: new ProxyBasicAuth('pu', 'pp') });
