@@ -12,7 +12,7 @@ let secureOrigin: TestServer;
 
 beforeAll(async () => {
   proxy = await startTestServer({ proxy: { auth: 'basic', realm: 'proxy', users: { pu: 'pp' } } });
-  origin = await startTestServer({ routes: { '/open': {} } });
+  origin = await startTestServer({ routes: { '/open': {}, '/moved': { redirect: { location: '/open' } } } });
   secureOrigin = await startTestServer({ tls: true, routes: { '/open': {} } });
 });
 afterAll(async () => {
@@ -261,6 +261,29 @@ describe('a proxy that challenges first (Digest)', () => {
     expect(new TextDecoder().decode(origin.requests[0]?.body)).toBe('twice');
     await dispatcher.close();
     await digestProxy.close();
+  });
+});
+
+describe('the proxy’s answer only', () => {
+  it('answers a Digest proxy that asks for auth-int over the request body', async () => {
+    const digestProxy = await startTestServer({
+      proxy: { auth: 'digest', realm: 'proxy', users: { pu: 'pp' }, qop: ['auth-int'] },
+    });
+    const dispatcher = proxyDispatcher({ proxy: digestProxy.url, auth: new ProxyDigestAuth('pu', 'pp') });
+    const response = await fetch(`${origin.url}/open`, { method: 'POST', body: 'hashed', dispatcher } as RequestInit);
+    expect(response.status).toBe(200);
+    expect(digestProxy.requests.map((r) => r.status)).toEqual([407, 200]);
+    expect(new TextDecoder().decode(origin.requests[0]?.body)).toBe('hashed');
+    await dispatcher.close();
+    await digestProxy.close();
+  });
+
+  it('leaves the origin’s redirect to fetch: with redirect manual the caller gets the 302', async () => {
+    const dispatcher = proxyDispatcher({ proxy: proxy.url, auth: new ProxyBasicAuth('pu', 'pp') });
+    const response = await fetch(`${origin.url}/moved`, { redirect: 'manual', dispatcher } as RequestInit);
+    expect(response.status).toBe(302);
+    expect(origin.requests.map((r) => r.path)).toEqual(['/moved']);
+    await dispatcher.close();
   });
 });
 
