@@ -29,7 +29,8 @@ function cnonce() {
   return out;
 }
 
-function authbelt(header) {
+/** authbelt's cold answer: parse the challenge, answer it with a fresh cnonce (also what `profile.mjs cold` profiles). */
+export function authbelt(header) {
   const [challenge] = parseChallenges(header);
   return digestAuthorization({
     challenge,

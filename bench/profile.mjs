@@ -13,9 +13,8 @@
 import { Session } from 'node:inspector/promises';
 import { withAuth } from '@authbelt/adapter-fetch';
 import { BasicAuth } from '@authbelt/basic';
-import { parseChallenges } from '@authbelt/core';
-import { DigestAuth, digestAuthorization, randomCnonce } from '@authbelt/digest';
-import { digestRaces, METHOD, PASSWORD, URI, USERNAME } from './digest-clients.mjs';
+import { DigestAuth } from '@authbelt/digest';
+import { authbelt, digestRaces, METHOD, PASSWORD, URI, USERNAME } from './digest-clients.mjs';
 
 const [what = 'digest-hot', variant] = process.argv.slice(2);
 const ITERATIONS = 300_000;
@@ -58,18 +57,7 @@ const loops = {
   },
   async cold() {
     const header = challengeOf(variant);
-    return () => {
-      const [challenge] = parseChallenges(header);
-      return digestAuthorization({
-        challenge,
-        method: METHOD,
-        uri: URI,
-        username: USERNAME,
-        password: PASSWORD,
-        cnonce: randomCnonce(),
-        nc: 1,
-      });
-    };
+    return () => authbelt(header);
   },
 };
 
