@@ -150,6 +150,21 @@ describe('GuessProxyAuth and the proxy', () => {
     expect(header(other, 'proxy-authorization')).toBe('none');
   });
 
+  it('keeps the scheme one request learnt for a proxy when another, started before it, meets a 407 it cannot answer', async () => {
+    const auth = new GuessProxyAuth('u', 'p', 'pu', 'pp');
+    const proxy = 'http://127.0.0.1:3128';
+    const learns = auth.flow(get('http://127.0.0.1/a', proxy));
+    const fails = auth.flow(get('http://127.0.0.1/b', proxy));
+    // Both start while nothing is remembered for the proxy.
+    expect(header(await learns.next(), 'proxy-authorization')).toBe('none');
+    expect(header(await fails.next(), 'proxy-authorization')).toBe('none');
+    expect(header(await learns.next(proxyBasic), 'proxy-authorization')).toBe('Basic cHU6cHA=');
+    await learns.next(ok);
+    expect((await fails.next(response(407, { 'proxy-authenticate': 'Bearer realm="p"' }))).done).toBe(true);
+    const next = await auth.flow(get('http://127.0.0.1/c', proxy)).next();
+    expect(header(next, 'proxy-authorization')).toBe('Basic cHU6cHA=');
+  });
+
   it('returns a proxy Digest challenge to an https request through the proxy: its headers go to the origin', async () => {
     const flow = new GuessProxyAuth('u', 'p', 'pu', 'pp').flow(get('https://127.0.0.1/', 'http://127.0.0.1:3128'));
     await flow.next();

@@ -42,7 +42,8 @@ export class GuessSide {
   readonly #digest: AuthBase;
   readonly #allowInsecureBasic: boolean;
   // Scheme by space key (origin + path prefix, or the proxy), least recently used first.
-  readonly #chosen = new Map<string, AuthBase>();
+  // Looked up by undefined too (a request in no remembered space), under which nothing is stored.
+  readonly #chosen = new Map<string | undefined, AuthBase>();
 
   constructor(side: 'origin' | 'proxy', username: string, password: string, options: SideOptions) {
     const proxy = side === 'proxy';
@@ -70,10 +71,8 @@ export class GuessSide {
   /** Start an exchange: the scheme remembered for the closest space, if any, answers preemptively. */
   begin(request: AuthRequest): SideExchange {
     const key = this.#lookup(request);
-    // Stryker disable next-line ConditionalExpression: Map.get(undefined) is undefined as well: no space key is ever undefined
-    const remembered = key === undefined ? undefined : this.#chosen.get(key);
-    // Stryker disable next-line ConditionalExpression,LogicalOperator: remembered is defined only under a defined key, and a proxy re-inserted with nothing remembered changes no answer
-    if (key !== undefined && remembered !== undefined) {
+    const remembered = this.#chosen.get(key);
+    if (remembered !== undefined) {
       // Most recently used last.
       this.#chosen.delete(key);
       this.#chosen.set(key, remembered);
@@ -110,16 +109,13 @@ export class GuessSide {
     const key = this.#spaceKey(request, scheme);
     this.#chosen.delete(key);
     this.#chosen.set(key, scheme);
-    if (this.#chosen.size > REMEMBERED) {
-      const oldest = this.#chosen.keys().next().value;
-      // Stryker disable next-line ConditionalExpression: the map holds REMEMBERED + 1 entries here, so oldest is never undefined
-      if (oldest !== undefined) this.#chosen.delete(oldest);
-    }
+    // The oldest goes: the map holds REMEMBERED + 1 entries here.
+    if (this.#chosen.size > REMEMBERED) this.#chosen.delete(this.#chosen.keys().next().value);
     return key;
   }
 
   /** @internal Forget a space whose remembered scheme no longer works: the next request there guesses again. */
-  forget(key: string): void {
+  forget(key: string | undefined): void {
     this.#chosen.delete(key);
   }
 
@@ -136,8 +132,6 @@ export class GuessSide {
   // directory prefixes, longest first (a few Map look-ups, however many spaces).
   #lookup(request: AuthRequest): string | undefined {
     if (this.#proxy) return request.proxy;
-    // Stryker disable next-line ConditionalExpression: a shortcut only: with nothing remembered the loop below finds nothing too
-    if (this.#chosen.size === 0) return undefined;
     const url = new URL(request.url);
     const path = url.pathname;
     // Stryker disable next-line StringLiteral: keys end in '/', so a walk that also stops between slashes finds the same key
@@ -188,8 +182,8 @@ export class SideExchange {
     if (scheme === undefined || scheme === this.#scheme) {
       // The remembered scheme was refused and nothing else is offered: forget
       // its space, so the next request there guesses again.
-      // Stryker disable next-line ConditionalExpression,LogicalOperator: forgetting a space where nothing was remembered deletes nothing
-      if (this.#rememberedKey !== undefined && this.#scheme !== undefined) this.#side.forget(this.#rememberedKey);
+      // Only a remembered scheme's: through a proxy with nothing remembered, its space may meanwhile hold another request's answer.
+      if (this.#scheme !== undefined) this.#side.forget(this.#rememberedKey);
       return undefined;
     }
     // Another scheme is asked for here: it gets a space of its own. The
@@ -225,7 +219,7 @@ export class SideExchange {
     if (this.#scheme === undefined) return;
     await this.finish(response);
     this.#flow = this.#scheme.flow(this.#request);
-    this.#settle(await this.#flow.next());
+    await this.#flow.next();
   }
 
   /** The final response: a scheme still listening (Digest's Authentication-Info) gets to check it. */
@@ -244,12 +238,9 @@ export class SideExchange {
     await this.#flow?.return(undefined);
   }
 
+  // The request a step yields; a finished flow returns nothing (its value is
+  // undefined, and its next() is done again, so it needs no clearing).
   #settle(step: Step): AuthRequest | undefined {
-    // Stryker disable next-line ConditionalExpression,BlockStatement: a finished flow's next() is done again: dropping it only saves the calls
-    if (step.done) {
-      this.#flow = undefined;
-      return undefined;
-    }
-    return step.value;
+    return step.value as AuthRequest | undefined;
   }
 }
