@@ -165,6 +165,8 @@ export class OAuth2Auth extends AuthBase {
   #seeded: boolean;
   // The type of the access token held (RFC 6749 §7.1): 'bearer' or 'dpop'.
   #tokenType = 'bearer';
+  // Counts sign-ins and revocations: a grant begun before one answers for tokens no longer held.
+  #generation = 0;
 
   constructor(options: OAuth2AuthOptions) {
     super();
@@ -298,8 +300,20 @@ export class OAuth2Auth extends AuthBase {
     return this.#server;
   }
 
-  /** The token provider the lifecycle calls: the given token once, then a grant. */
+  /**
+   * The token provider the lifecycle calls. A grant that a sign-in or
+   * {@link OAuth2Auth.revoke} overtook is dropped (its tokens never held nor
+   * handed to `onTokens`), and the tokens held now decide again.
+   */
   async #provide(): Promise<BearerToken> {
+    for (;;) {
+      const token = await this.#provideOnce(this.#generation);
+      if (token !== undefined) return token;
+    }
+  }
+
+  /** The given token once, then a grant; undefined when the grant's answer came for tokens no longer held. */
+  async #provideOnce(generation: number): Promise<BearerToken | undefined> {
     const { accessToken, expiresAt } = this.#tokens;
     if (this.#seeded) {
       this.#seeded = false;
@@ -324,6 +338,7 @@ export class OAuth2Auth extends AuthBase {
               additionalParameters: parameters,
             }),
           (response) => oauth.processRefreshTokenResponse(server, this.#client, response),
+          generation,
         );
       } catch (error) {
         // RFC 6749 §5.2: a refused refresh token stays refused; forget it so no request asks again.
@@ -343,6 +358,7 @@ export class OAuth2Auth extends AuthBase {
       'the client credentials grant',
       (options) => oauth.clientCredentialsGrantRequest(server, this.#client, this.#clientAuth, parameters, options),
       (response) => oauth.processClientCredentialsResponse(server, this.#client, response),
+      generation,
     );
   }
 
@@ -360,12 +376,14 @@ export class OAuth2Auth extends AuthBase {
    * One token request: sent, answered once more with the server's nonce on
    * `use_dpop_nonce` (RFC 9449 §8: a 400 from the token endpoint), checked,
    * and its tokens made current. A second `use_dpop_nonce` is an error.
+   * With `generation`, undefined when a sign-in or revocation came first.
    */
   async #tokenRequest(
     what: string,
     send: (options: oauth.TokenEndpointRequestOptions) => Promise<Response>,
     process: (response: Response) => Promise<oauth.TokenEndpointResponse>,
-  ): Promise<BearerToken> {
+    generation?: number,
+  ): Promise<BearerToken | undefined> {
     const dpop = this.#dpop === undefined ? undefined : await this.#dpop.handle();
     const options: oauth.TokenEndpointRequestOptions = {
       ...this.#requestOptions(),
@@ -393,11 +411,15 @@ export class OAuth2Auth extends AuthBase {
     } catch (error) {
       throw authServerError(error, what);
     }
-    return this.#accept(result, what);
+    return this.#accept(result, what, generation);
   }
 
   /** Check a token response beyond oauth4webapi's checks and make its tokens current. */
-  async #accept(result: oauth.TokenEndpointResponse, what: string): Promise<BearerToken> {
+  async #accept(
+    result: oauth.TokenEndpointResponse,
+    what: string,
+    generation: number | undefined,
+  ): Promise<BearerToken | undefined> {
     const tokenType = String(result.token_type).toLowerCase();
     // RFC 6750 and RFC 9449 §5: the two token types this scheme can send.
     if (tokenType !== 'bearer' && !(tokenType === 'dpop' && this.#dpop !== undefined)) {
@@ -417,10 +439,14 @@ export class OAuth2Auth extends AuthBase {
     const refreshToken = result.refresh_token ?? this.#tokens.refreshToken;
     if (refreshToken !== undefined) tokens.refreshToken = refreshToken;
     if (result.scope !== undefined) tokens.scope = result.scope;
+    // A renewal that a sign-in or revoke() overtook: the tokens held now are not these.
+    if (generation !== undefined && generation !== this.#generation) return undefined;
     // Replaced in one assignment, before any await: the next grant can only see the new refresh token.
     this.#tokens = tokens;
     this.#tokenType = tokenType;
     await this.#options.onTokens?.({ ...tokens });
+    // Overtaken while onTokens ran: revoke() or the sign-in has replaced these tokens since.
+    if (generation !== undefined && generation !== this.#generation) return undefined;
     return expiresIn === undefined
       ? { accessToken: result.access_token }
       : { accessToken: result.access_token, expiresIn };
@@ -662,6 +688,7 @@ export class OAuth2Auth extends AuthBase {
     // never replaced by the client's own client_credentials token.
     this.#grant = 'refresh_token';
     this.#seeded = true;
+    this.#generation++;
     this.#lifecycle.forget();
   }
 
@@ -702,6 +729,7 @@ export class OAuth2Auth extends AuthBase {
     }
     this.#tokens = {};
     this.#seeded = false;
+    this.#generation++;
     this.#lifecycle.forget();
     await this.#options.onTokens?.({});
   }
