@@ -4,6 +4,7 @@ import { TokenLifecycle } from './lifecycle.js';
 
 describe('TokenLifecycle hooks for token schemes built on it', () => {
   it.each([
+    'ERR_PROVIDER_REENTRY',
     'ERR_INVALID_GRANT',
     'ERR_OAUTH_ERROR',
     'ERR_OAUTH_RESPONSE',

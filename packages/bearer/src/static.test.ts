@@ -5,6 +5,7 @@ import { startTestServer, type TestServer } from '@authbelt/test-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiKeyAuth } from './api-key-auth.js';
 import { BearerAuth } from './bearer-auth.js';
+import { caught } from './test-helpers.js';
 
 const TOKEN = 'mF_9.B5f-4.1JqM';
 const KEY = 'k3y+with/odd=&chars ü';
@@ -40,15 +41,6 @@ beforeEach(() => {
   server.reset();
   other.reset();
 });
-
-const caught = (fn: () => unknown): unknown => {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-};
 
 describe('BearerAuth with a static token', () => {
   it('sends Authorization: Bearer <token> (RFC 6750 §2.1) in one request', async () => {
