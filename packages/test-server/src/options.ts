@@ -81,6 +81,14 @@ export interface ProxyOptions extends DigestOptions {
   users: Record<string, string>;
   /** Send each 407 to an absolute-form request with a body that never ends (headers and a first chunk, then nothing). */
   endless407?: boolean;
+  /** Send a 103 Early Hints (an interim response a client must skip) before each answer to an absolute-form request. */
+  earlyHints?: boolean;
+  /**
+   * Cut each forwarded answer to an absolute-form request short: its headers
+   * (with the whole Content-Length) and the first half of its body, then the
+   * connection destroyed.
+   */
+  failMidBody?: boolean;
 }
 
 export interface TestServerOptions {

@@ -293,6 +293,7 @@ export async function startTestServer(
       res.writeHead(403).end('not a proxy\n');
       return;
     }
+    if (options.proxy?.earlyHints) res.writeEarlyHints({ link: '</hint.css>; rel=preload; as=style' });
     const verdict = authorize(
       proxyGuard,
       PROXY_ROUTE,
@@ -334,6 +335,13 @@ export async function startTestServer(
       for (const [name, value] of Object.entries(headersOf(answer))) if (!HOP_BY_HOP.has(name)) back[name] = value;
       const payload = await readBody(answer);
       back['content-length'] = String(payload.byteLength);
+      if (options.proxy?.failMidBody) {
+        // The first half once written, then the connection gone: the client sees a body that stops short.
+        res
+          .writeHead(record.status, back)
+          .write(payload.subarray(0, payload.byteLength >> 1), () => res.socket?.destroy());
+        return;
+      }
       res.writeHead(record.status, back).end(payload);
     } catch {
       record.status = 502;
