@@ -1,16 +1,13 @@
 import { withAuth } from '@authbelt/adapter-fetch';
 import { isAuthError } from '@authbelt/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OAuth2Auth } from './oauth2-auth.js';
 import type { OAuth2AuthOptions, OAuth2Tokens } from './options.js';
-import { json, type ScriptServer, type Seen, startScriptServer } from './script-server.test-helper.js';
+import { json, type ScriptServer, type Seen, serveScripts } from './script-server.test-helper.js';
 
 let server: ScriptServer;
-beforeAll(async () => {
-  server = await startScriptServer();
-});
-afterAll(async () => {
-  await server.close();
+serveScripts((started) => {
+  server = started;
 });
 
 const codeOf = (error: unknown) => (isAuthError(error) ? error.code : error);

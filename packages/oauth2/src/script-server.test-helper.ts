@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 
 /** One request as the scripted server saw it. */
 export interface Seen {
@@ -68,4 +69,16 @@ export async function startScriptServer(): Promise<ScriptServer> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A script server for one test file: started before its tests (handed to `started`), closed after them. */
+export function serveScripts(started: (server: ScriptServer) => void): void {
+  let server: ScriptServer | undefined;
+  beforeAll(async () => {
+    server = await startScriptServer();
+    started(server);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
 }
