@@ -31,7 +31,7 @@ export function authServerError(error: unknown, what: string): AuthError {
     if (code === 'invalid_grant') {
       return new AuthError(
         'ERR_INVALID_GRANT',
-        `The authorization server refused the ${what} (invalid_grant): sign in again`,
+        `The authorization server refused ${what} (invalid_grant): sign in again`,
       );
     }
     const mapped = new AuthError(

@@ -142,7 +142,7 @@ describe('renewal on rejection', () => {
     const first = await failure(withAuth(fetch, auth)(`${server.url}/api`));
     expect(codeOf(first)).toBe('ERR_INVALID_GRANT');
     expect((first as Error).message).toBe(
-      'The authorization server refused the the refresh token (invalid_grant): sign in again',
+      'The authorization server refused the refresh token (invalid_grant): sign in again',
     );
     const second = await failure(withAuth(fetch, auth)(`${server.url}/api`));
     expect((second as Error).message).toBe('No refresh token is held (it was refused or revoked): sign in again');
