@@ -207,12 +207,13 @@ export function authAdapter(auth: AuthBase, original: AdapterConfig, options: Wi
     // set, the scheme's own header wins over it and it is dropped on a hop to
     // another origin. Each leg goes without `auth`, or axios would put it back.
     // The http adapter does the same with a URL's userinfo when `auth` is not
-    // set, as it is written (still percent-encoded), and would drop the
-    // scheme's header for it: the legs go without userinfo.
+    // set and the userinfo has a user-id, as it is written (still
+    // percent-encoded), and would drop the scheme's header for it: the legs go
+    // without userinfo (a password alone too, which axios sends to no one).
     const userinfo = kind === 'http' && (url.username !== '' || url.password !== '');
     if (config.auth) {
       request.headers.set('authorization', axiosBasic(config.auth));
-    } else if (userinfo) {
+    } else if (userinfo && url.username !== '') {
       request.headers.set('authorization', axiosBasic({ username: url.username, password: url.password }));
     }
     if (userinfo) {

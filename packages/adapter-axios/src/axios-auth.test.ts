@@ -1,19 +1,13 @@
 import { BasicAuth } from '@authbelt/basic';
-import { AuthBase, type AuthRequest } from '@authbelt/core';
 import { DigestAuth } from '@authbelt/digest';
 import { startTestServer, type TestServer } from '@authbelt/test-server';
 import axios from 'axios';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withAuth } from './index.js';
+import { TokenAuth } from './test-helpers.js';
 
 // axios's own `auth` option is a header the user set (DESIGN.md): it never
 // follows a redirect to another origin, and the scheme's header wins over it.
-
-class TokenAuth extends AuthBase {
-  override authorize(request: AuthRequest): void {
-    request.headers.set('X-TokenAuth', 'tok');
-  }
-}
 
 const users = { Aladdin: 'open sesame', axuser: 'SECRET' };
 const statuses = [301, 302, 303, 307, 308] as const;
@@ -122,5 +116,39 @@ describe('a URL’s userinfo with the http adapter (which axios sends as Basic)'
     expect(server.requests.map((r) => r.user)).toEqual(['axuser']);
     expect((await api.get(withUserinfo('/to-other-302'))).status).toBe(200);
     expect(other.requests[0]?.headers.authorization).toBeUndefined();
+  });
+});
+
+describe('the Authorization axios’s own credentials make (http adapter)', () => {
+  /** The Authorization header plain axios, then axios under withAuth, send for `url` with `config`. */
+  const sentBoth = async (url: string, config: Parameters<typeof axios.create>[0]) => {
+    await axios.get(url, { ...config, adapter: 'http', validateStatus: () => true });
+    await withAuth(axios.create({ ...config, adapter: 'http' }), new TokenAuth()).get(url, {
+      validateStatus: () => true,
+    });
+    return server.requests.map((r) => r.headers.authorization);
+  };
+
+  it.each([
+    ['a user-id without password', { username: 'üser' }],
+    ['a password without user-id', { password: 'SECRET' }],
+    ['neither', {}],
+  ])('auth with %s: the same as plain axios', async (_name, auth) => {
+    const [plain, ours] = await sentBoth(`${server.url}/basic`, { auth: auth as never });
+    expect(plain).toMatch(/^Basic /);
+    expect(ours).toBe(plain);
+  });
+
+  it.each([
+    ['a user-id and password to percent-encode', 'a user', 'p@ss word'],
+    ['a user-id without password', 'axuser', ''],
+    ['a password without user-id (axios sends nothing)', '', 'SECRET'],
+  ])('a URL’s userinfo with %s: the same as plain axios', async (_name, username, password) => {
+    const url = new URL(`${server.url}/basic`);
+    url.username = username;
+    url.password = password;
+    const [plain, ours] = await sentBoth(url.href, {});
+    expect(ours).toBe(plain);
+    expect(plain === undefined).toBe(username === '');
   });
 });

@@ -1,10 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect, createServer as createNetServer, type Server as NetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ProxyBasicAuth } from '@authbelt/basic';
 import { authErrorOf } from '@authbelt/core';
 import { ProxyDigestAuth } from '@authbelt/proxy-digest';
 import { startTestServer, type TestServer } from '@authbelt/test-server';
-import axios, { type AxiosResponse } from 'axios';
+import axios, { type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withAuth } from './index.js';
 
@@ -18,6 +21,10 @@ let origin: TestServer;
 let fake407: Server;
 let fake407Url: string;
 const fake407Seen: IncomingHttpHeaders[] = [];
+// A Unix socket whose connections go on to `origin` (for axios's socketPath).
+const socketDir = mkdtempSync(join(tmpdir(), 'authbelt-axios-'));
+const socketPath = join(socketDir, 'origin.sock');
+let socketForwarder: NetServer;
 
 const portOf = (server: TestServer) => Number(new URL(server.url).port);
 const rejected = async (pending: Promise<AxiosResponse>): Promise<AxiosResponse | undefined> =>
@@ -36,6 +43,13 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => fake407.listen(0, '127.0.0.1', resolve));
   fake407Url = `http://127.0.0.1:${(fake407.address() as AddressInfo).port}`;
+  socketForwarder = createNetServer((client) => {
+    const upstream = connect(portOf(origin), '127.0.0.1');
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => socketForwarder.listen(socketPath, resolve));
 });
 afterAll(async () => {
   fake407.closeAllConnections();
@@ -44,7 +58,9 @@ afterAll(async () => {
     digestProxy.close(),
     origin.close(),
     new Promise((resolve) => fake407.close(resolve)),
+    new Promise((resolve) => socketForwarder.close(resolve)),
   ]);
+  rmSync(socketDir, { recursive: true, force: true });
 });
 beforeEach(() => {
   for (const server of [basicProxy, digestProxy, origin]) server.reset();
@@ -108,14 +124,23 @@ describe.each(['http', 'fetch'] as const)('proxy schemes with no proxy named, %s
 });
 
 describe('proxy schemes where axios does not send to the proxy named', () => {
-  it('the fetch adapter ignores proxy: no Proxy-Authorization reaches the origin', async () => {
-    const api = withAuth(
-      axios.create({ adapter: 'fetch', proxy: { protocol: 'http', host: '127.0.0.1', port: portOf(basicProxy) } }),
-      new ProxyBasicAuth('pu', 'pp'),
-    );
-    const response = await api.get(`${origin.url}/open`);
+  const named = () => ({ protocol: 'http', host: '127.0.0.1', port: portOf(basicProxy) });
+  const http = axios.getAdapter('http');
+  it.each<[string, () => AxiosRequestConfig]>([
+    ['the fetch adapter ignores proxy', () => ({ adapter: 'fetch', proxy: named() })],
+    // With socketPath axios connects to the socket; here, a socket an origin listens on.
+    ['the http adapter skips it for socketPath', () => ({ adapter: 'http', proxy: named(), socketPath })],
+    // axios reads HTTP_PROXY then (none here): no proxy named in code.
+    ['a proxy: null', () => ({ adapter: 'http', proxy: null as never })],
+    [
+      'an adapter of your own, not known to send to it',
+      () => ({ adapter: (c) => http({ ...c, proxy: false }), proxy: named() }),
+    ],
+  ])('%s: no Proxy-Authorization reaches the origin (ERR_NO_PROXY)', async (_name, config) => {
+    const response = await withAuth(axios.create(config()), new ProxyBasicAuth('pu', 'pp')).get(`${origin.url}/open`);
     expect(response.status).toBe(200);
     expect(basicProxy.requests).toHaveLength(0);
+    expect(origin.requests).toHaveLength(1);
     expect(origin.requests[0]?.headers['proxy-authorization']).toBeUndefined();
     expect(authErrorOf(response)?.code).toBe('ERR_NO_PROXY');
   });
@@ -141,5 +166,35 @@ describe('proxy schemes where axios does not send to the proxy named', () => {
       expect(basicProxy.requests[0]?.headers['proxy-authorization']).toBeUndefined();
       expect(authErrorOf(response as object)?.code).toBe('ERR_NO_PROXY');
     });
+  });
+});
+
+describe('which proxy axios’s proxy option names', () => {
+  it('takes a protocol written with its colon (http:), as axios does', async () => {
+    const api = withAuth(
+      axios.create({ adapter: 'http', proxy: { protocol: 'http:', host: '127.0.0.1', port: portOf(basicProxy) } }),
+      new ProxyBasicAuth('pu', 'pp'),
+    );
+    const response = await api.get(`${origin.url}/open`);
+    expect(response.status).toBe(200);
+    expect(basicProxy.requests.map((r) => r.status)).toEqual([200]);
+    expect(authErrorOf(response)).toBeUndefined();
+  });
+
+  it('tells two proxies on one host apart by port: the second one’s first request carries nothing of the first', async () => {
+    const second = await startTestServer({ proxy: { auth: 'digest', realm: 'proxy', users: { pu: 'pp' } } });
+    try {
+      const auth = new ProxyDigestAuth('pu', 'pp');
+      const through = (server: TestServer) =>
+        withAuth(axios.create({ adapter: 'http', proxy: { host: '127.0.0.1', port: portOf(server) } }), auth);
+      expect((await through(digestProxy).get(`${origin.url}/open`)).status).toBe(200);
+      expect((await through(second).get(`${origin.url}/open`)).status).toBe(200);
+      expect(second.requests.map((r) => [r.status, r.headers['proxy-authorization'] !== undefined])).toEqual([
+        [407, false],
+        [200, true],
+      ]);
+    } finally {
+      await second.close();
+    }
   });
 });

@@ -1,23 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { BasicAuth } from '@authbelt/basic';
-import { AuthBase, type AuthFlow, type AuthRequest, authErrorOf } from '@authbelt/core';
+import { authErrorOf } from '@authbelt/core';
 import { DigestAuth } from '@authbelt/digest';
 import { startTestServer, type TestServer } from '@authbelt/test-server';
 import axios, { type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withAuth } from './index.js';
-
-/** Sends nothing first and answers a 401 once. */
-class ChallengeTokenAuth extends AuthBase {
-  override async *flow(request: AuthRequest): AuthFlow {
-    const response = yield request;
-    if (response.status === 401) {
-      request.headers.set('X-TokenAuth', 'tok');
-      yield request;
-    }
-  }
-}
+import { ChallengeTokenAuth } from './test-helpers.js';
 
 /** How a call ended, to compare authbelt with plain axios. */
 interface Outcome {

@@ -7,26 +7,7 @@ import { startTestServer, type TestServer } from '@authbelt/test-server';
 import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ejectAuth, type WithAuthOptions, withAuth } from './index.js';
-
-class TokenAuth extends AuthBase {
-  constructor(private readonly token: string) {
-    super();
-  }
-  override authorize(request: AuthRequest): void {
-    request.headers.set('X-TokenAuth', this.token);
-  }
-}
-
-/** Sends nothing first and answers a 401 once: every body has to be sent twice. */
-class ChallengeTokenAuth extends AuthBase {
-  override async *flow(request: AuthRequest): AuthFlow {
-    const response = yield request;
-    if (response.status === 401) {
-      request.headers.set('X-TokenAuth', 'tok');
-      yield request;
-    }
-  }
-}
+import { ChallengeTokenAuth, TokenAuth } from './test-helpers.js';
 
 const users = { Aladdin: 'open sesame' };
 const sha = (bytes: Uint8Array | undefined) =>
@@ -47,6 +28,8 @@ beforeAll(async () => {
       '/always': { auth: 'basic', realm: 'r', users, alwaysUnauthorized: true },
       '/to-same': { auth: 'basic', realm: 'r', users, redirect: { location: '/basic' } },
       '/to-other': { auth: 'basic', realm: 'r', users, redirect: { location: `${other.url}/landing` } },
+      '/failing': { status: 503 },
+      '/gone': { status: 410 },
     },
   });
   secure = await startTestServer({
@@ -306,5 +289,68 @@ describe('withAuth(axios) specifics', () => {
   it('refuses what is not an axios instance or a scheme', () => {
     expect(() => withAuth({} as AxiosInstance, new BasicAuth('a', 'b'))).toThrow(/axios instance/);
     expect(() => withAuth(axios.create(), {} as AuthBase)).toThrow(/AuthBase/);
+  });
+});
+
+describe.each(adapters)('what the caller gets with the %s adapter', (adapter) => {
+  it('sends params on an absolute URL (no baseURL)', async () => {
+    const api = withAuth(axios.create({ adapter }), new BasicAuth('Aladdin', 'open sesame'));
+    const response = await api.get(`${server.url}/basic`, { params: { q: 'a b', n: 1 } });
+    expect(response.status).toBe(200);
+    expect(server.requests.map((r) => r.target)).toEqual(['/basic?q=a+b&n=1']);
+  });
+
+  it('rejects a 5xx with ERR_BAD_RESPONSE and a 4xx with ERR_BAD_REQUEST, as axios’s settle does', async () => {
+    const api = withAuth(axios.create({ adapter }), new BasicAuth('Aladdin', 'open sesame'));
+    const failed = await api.get(`${server.url}/failing`).catch((e: unknown) => e);
+    expect((failed as AxiosError).code).toBe('ERR_BAD_RESPONSE');
+    expect((failed as AxiosError).message).toBe('Request failed with status code 503');
+    expect((failed as AxiosError).response?.status).toBe(503);
+    const refused = await api.get(`${server.url}/gone`).catch((e: unknown) => e);
+    expect((refused as AxiosError).code).toBe('ERR_BAD_REQUEST');
+    expect((refused as AxiosError).message).toBe('Request failed with status code 410');
+  });
+
+  it('resolves every status when validateStatus is null, as axios does', async () => {
+    const api = withAuth(axios.create({ adapter, validateStatus: null }), new BasicAuth('Aladdin', 'wrong'));
+    expect((await api.get(`${server.url}/basic`)).status).toBe(401);
+    expect((await api.get(`${server.url}/failing`)).status).toBe(503);
+  });
+
+  it('points an AuthError’s response at the caller’s config', async () => {
+    const body = adapter === 'http' ? Readable.from([Buffer.from('streamed')]) : new Blob(['x']).stream();
+    const error = await withAuth(axios.create({ adapter, baseURL: server.url }), new ChallengeTokenAuth())
+      .post('/token', body, { headers: { 'X-Mine': '1' } })
+      .catch((e: unknown) => e);
+    expect(isAuthError(error) && error.code).toBe('ERR_BODY_NOT_REPLAYABLE');
+    const config = (error as { response?: { config: AxiosRequestConfig } }).response?.config;
+    expect(config?.url).toBe('/token');
+    expect(config?.baseURL).toBe(server.url);
+  });
+
+  it('points an AxiosError from the network at the caller’s config', async () => {
+    const closed = await startTestServer({});
+    const url = closed.url;
+    await closed.close();
+    const error = await withAuth(axios.create({ adapter, baseURL: url }), new BasicAuth('Aladdin', 'open sesame'))
+      .get('/basic', { params: { q: 1 } })
+      .catch((e: unknown) => e);
+    expect(axios.isAxiosError(error)).toBe(true);
+    expect((error as AxiosError).config?.url).toBe('/basic');
+    expect((error as AxiosError).config?.params).toEqual({ q: 1 });
+    expect((error as AxiosError).config?.baseURL).toBe(url);
+  });
+
+  it('hands a data: URL to axios as it is (no exchange)', async () => {
+    const api = withAuth(axios.create({ adapter }), new BasicAuth('Aladdin', 'open sesame'));
+    const plain = await axios.get('data:text/plain,hello', { adapter, responseType: 'text' }).then(
+      (r) => r.data as unknown,
+      (e: unknown) => (e as AxiosError).code,
+    );
+    const ours = await api.get('data:text/plain,hello', { responseType: 'text' }).then(
+      (r) => r.data as unknown,
+      (e: unknown) => (e as AxiosError).code,
+    );
+    expect(ours).toEqual(plain);
   });
 });
