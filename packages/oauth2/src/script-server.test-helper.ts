@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
+import type { OAuth2AuthOptions } from './options.js';
 
 /** One request as the scripted server saw it. */
 export interface Seen {
@@ -82,3 +83,10 @@ export function serveScripts(started: (server: ScriptServer) => void): void {
     await server?.close();
   });
 }
+
+/** Options for the confidential client `app` (client_secret_basic with `secret`) at `server`'s `/token`. */
+export const clientOptions = (
+  server: ScriptServer,
+  secret: string,
+  extra: Partial<OAuth2AuthOptions> = {},
+): OAuth2AuthOptions => ({ tokenEndpoint: `${server.url}/token`, clientId: 'app', clientSecret: secret, ...extra });

@@ -4,7 +4,14 @@ import { isAuthError } from '@authbelt/core';
 import { describe, expect, it } from 'vitest';
 import { OAuth2Auth } from './oauth2-auth.js';
 import type { OAuth2AuthOptions, OAuth2Tokens } from './options.js';
-import { type Answer, json, type ScriptServer, type Seen, serveScripts } from './script-server.test-helper.js';
+import {
+  type Answer,
+  clientOptions,
+  json,
+  type ScriptServer,
+  type Seen,
+  serveScripts,
+} from './script-server.test-helper.js';
 
 let server: ScriptServer;
 serveScripts((started) => {
@@ -22,12 +29,7 @@ const form = (request: Seen | undefined) => new URLSearchParams(request?.body);
 const tokenRequests = () => server.seen.filter((r) => r.path === '/token');
 const apiRequests = () => server.seen.filter((r) => r.path.startsWith('/api'));
 
-const options = (extra: Partial<OAuth2AuthOptions> = {}): OAuth2AuthOptions => ({
-  tokenEndpoint: `${server.url}/token`,
-  clientId: 'app',
-  clientSecret: SECRET,
-  ...extra,
-});
+const options = (extra: Partial<OAuth2AuthOptions> = {}) => clientOptions(server, SECRET, extra);
 
 /** A token endpoint answering `token(i, form)`, and an API answering `api(authorization, request)`. */
 function script(token: (index: number, body: URLSearchParams) => Answer, api: (auth: string, request: Seen) => Answer) {
