@@ -1,9 +1,16 @@
 import { withAuth } from '@authbelt/adapter-fetch';
-import { isAuthError } from '@authbelt/core';
 import { describe, expect, it } from 'vitest';
 import { OAuth2Auth } from './oauth2-auth.js';
 import type { OAuth2AuthOptions, OAuth2Tokens } from './options.js';
-import { clientOptions, json, type ScriptServer, type Seen, serveScripts } from './script-server.test-helper.js';
+import {
+  clientOptions,
+  codeOf,
+  failure,
+  form,
+  json,
+  type ScriptServer,
+  serveScripts,
+} from './script-server.test-helper.js';
 
 let server: ScriptServer;
 serveScripts((started) => {
@@ -11,13 +18,6 @@ serveScripts((started) => {
 });
 
 const options = (extra: Partial<OAuth2AuthOptions> = {}) => clientOptions(server, 'client-secret', extra);
-const codeOf = (error: unknown) => (isAuthError(error) ? error.code : error);
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-const form = (request: Seen | undefined) => new URLSearchParams(request?.body);
 const paths = () => server.seen.map((r) => r.path);
 
 /** Token endpoint numbering its tokens, a revocation endpoint answering `revoked`, an API taking `good-*`. */

@@ -1,17 +1,13 @@
 import { withAuth } from '@authbelt/adapter-fetch';
-import { isAuthError } from '@authbelt/core';
 import { describe, expect, it } from 'vitest';
 import { OAuth2Auth } from './oauth2-auth.js';
 import type { OAuth2AuthOptions, OAuth2Tokens } from './options.js';
-import { json, type ScriptServer, type Seen, serveScripts } from './script-server.test-helper.js';
+import { codeOf, form, json, type ScriptServer, serveScripts } from './script-server.test-helper.js';
 
 let server: ScriptServer;
 serveScripts((started) => {
   server = started;
 });
-
-const codeOf = (error: unknown) => (isAuthError(error) ? error.code : error);
-const form = (request: Seen | undefined) => new URLSearchParams(request?.body);
 
 /** A promise and the function that resolves it. */
 function deferred(): { promise: Promise<void>; resolve: () => void } {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isAuthError } from '@authbelt/core';
 import { afterAll, beforeAll } from 'vitest';
 import type { OAuth2AuthOptions } from './options.js';
 
@@ -90,3 +91,16 @@ export const clientOptions = (
   secret: string,
   extra: Partial<OAuth2AuthOptions> = {},
 ): OAuth2AuthOptions => ({ tokenEndpoint: `${server.url}/token`, clientId: 'app', clientSecret: secret, ...extra });
+
+/** An AuthError's code, or the value itself. */
+export const codeOf = (error: unknown): unknown => (isAuthError(error) ? error.code : error);
+
+/** What `promise` rejects with (undefined when it fulfils). */
+export const failure = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+/** A request's form-urlencoded body. */
+export const form = (request: Seen | undefined): URLSearchParams => new URLSearchParams(request?.body);

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { withAuth } from '@authbelt/adapter-fetch';
-import { isAuthError } from '@authbelt/core';
 import { describe, expect, it } from 'vitest';
 import { OAuth2Auth } from './oauth2-auth.js';
 import type { OAuth2AuthOptions, OAuth2Tokens } from './options.js';
 import {
   type Answer,
   clientOptions,
+  codeOf,
+  failure,
+  form,
   json,
   type ScriptServer,
   type Seen,
@@ -19,13 +21,6 @@ serveScripts((started) => {
 });
 
 const SECRET = 'client-secret-never-printed';
-const codeOf = (error: unknown) => (isAuthError(error) ? error.code : error);
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-const form = (request: Seen | undefined) => new URLSearchParams(request?.body);
 const tokenRequests = () => server.seen.filter((r) => r.path === '/token');
 const apiRequests = () => server.seen.filter((r) => r.path.startsWith('/api'));
 
