@@ -89,6 +89,10 @@ export interface ProxyOptions extends DigestOptions {
    * connection destroyed.
    */
   failMidBody?: boolean;
+  /** Answer a CONNECT's 407 and keep the connection open (as a keep-alive proxy may), instead of closing it. */
+  connect407KeepAlive?: boolean;
+  /** Answer every CONNECT with a 302 to this Location (a proxy that redirects a tunnel). */
+  connectRedirect?: string;
 }
 
 export interface TestServerOptions {

@@ -381,6 +381,10 @@ export async function startTestServer(
       refuse(403, 'Forbidden');
       return;
     }
+    if (options.proxy?.connectRedirect !== undefined) {
+      refuse(302, 'Found', `Location: ${options.proxy.connectRedirect}\r\n`);
+      return;
+    }
     const verdict = authorize(
       proxyGuard,
       PROXY_ROUTE,
@@ -388,12 +392,17 @@ export async function startTestServer(
       req.headers['proxy-authorization'],
       target,
       new Uint8Array(),
-      (status, challenges) =>
-        refuse(
-          status,
-          'Proxy Authentication Required',
-          challenges.map((line) => `Proxy-Authenticate: ${line}\r\n`).join(''),
-        ),
+      (status, challenges) => {
+        const lines = challenges.map((line) => `Proxy-Authenticate: ${line}\r\n`).join('');
+        if (!options.proxy?.connect407KeepAlive) {
+          refuse(status, 'Proxy Authentication Required', lines);
+          return;
+        }
+        // The connection stays open: only the client closing it ends it.
+        record.status = status;
+        client.once('end', () => client.end());
+        client.write(`HTTP/1.1 ${status} Proxy Authentication Required\r\n${lines}Content-Length: 0\r\n\r\n`);
+      },
       407,
     );
     if (!verdict) return;
