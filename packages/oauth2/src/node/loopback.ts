@@ -59,7 +59,11 @@ export async function signInWithLoopback(auth: OAuth2Auth, options: LoopbackSign
   try {
     // RFC 8252 §8.3: the loopback IP literal, not "localhost"; §7.3: any port, chosen by the OS.
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (error) =>
+        reject(
+          new AuthError('ERR_INVALID_ARGUMENT', 'The loopback sign-in could not listen on 127.0.0.1', { cause: error }),
+        ),
+      );
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const { port } = server.address() as AddressInfo;
@@ -74,9 +78,9 @@ export async function signInWithLoopback(auth: OAuth2Auth, options: LoopbackSign
     const received = await callback;
     return await auth.exchangeCode(new URL(received.pathname + received.search, redirectUri), request);
   } catch (error) {
+    // Aborted: the signal's reason, whatever the wait ended with. Else the error as it is (open's own included).
     if (signal?.aborted) throw signal.reason;
-    if (error instanceof AuthError) throw error;
-    throw new AuthError('ERR_INVALID_ARGUMENT', 'The loopback sign-in could not listen on 127.0.0.1', { cause: error });
+    throw error;
   } finally {
     signal?.removeEventListener('abort', onAbort);
     server.closeAllConnections();
