@@ -6,8 +6,7 @@ export type LegInit = RequestInit & { headers: Headers; duplex?: 'half' };
 // A ReadableStream (not async-iterable in every browser) or another async iterable such as a Node stream.
 const isStream = (body: unknown): boolean =>
   (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) ||
-  (!(body instanceof Blob) &&
-    (body as { [Symbol.asyncIterator]?: unknown } | null)?.[Symbol.asyncIterator] !== undefined);
+  (!(body instanceof Blob) && (body as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== undefined);
 
 /** A fetch body seen as an {@link AuthBody}, and how it goes into each leg. */
 export interface FetchBody extends AuthBody {

@@ -1,9 +1,10 @@
+import { Readable } from 'node:stream';
 import { AuthBase, AuthError, type AuthFlow, type AuthRequest, isAuthError } from '@authbelt/core';
 import { DigestAuth } from '@authbelt/digest';
 import { startTestServer, type TestServer } from '@authbelt/test-server';
-import { Request as UndiciRequest } from 'undici';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { withAuth } from './with-auth.js';
+import { Request as UndiciRequest, request as undiciRequest } from 'undici';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type FetchFunction, withAuth } from './with-auth.js';
 
 // The rules withAuth keeps for every request, seen over the wire: the method a
 // scheme signs is the one sent, a content type goes only where fetch would put
@@ -208,6 +209,70 @@ describe('bodies', () => {
     expect(new TextDecoder().decode(server.requests[0]?.body)).toBe('no duplex');
   });
 
+  it('sends a Node stream (Readable) the caller gave without duplex as a stream', async () => {
+    const authFetch = withAuth(fetch, new ReadingAuth(), { maxLegs: 1 });
+    // Node's fetch takes any async iterable; the DOM's BodyInit names none of them.
+    const body = Readable.from(['node ', 'stream']) as unknown as BodyInit;
+    await authFetch(`${server.url}/token`, { method: 'POST', body });
+    expect(server.requests[0]?.headers['transfer-encoding']).toBe('chunked');
+    expect(new TextDecoder().decode(server.requests[0]?.body)).toBe('node stream');
+  });
+
+  it('sends a ReadableStream that is not async-iterable (as in Safari) without duplex as a stream', async () => {
+    const stream = streamOf('no iterator');
+    Object.defineProperty(stream, Symbol.asyncIterator, { value: undefined });
+    const authFetch = withAuth(fetch, new ReadingAuth(), { maxLegs: 1 });
+    await authFetch(`${server.url}/token`, { method: 'POST', body: stream });
+    expect(new TextDecoder().decode(server.requests[0]?.body)).toBe('no iterator');
+  });
+
+  it('hands the caller’s fetch a duplex only with a stream body (a string goes as it is)', async () => {
+    const duplexes: Array<string | undefined> = [];
+    const recording: FetchFunction = (input, init) => {
+      duplexes.push(init.duplex);
+      return fetch(input, init as RequestInit);
+    };
+    // The caller passes what fetch takes (withAuth's result has its fetch's type: FetchFunction's init is what legs get).
+    const authFetch = withAuth(recording, new ReadingAuth(), { maxLegs: 1 }) as unknown as typeof fetch;
+    await authFetch(`${server.url}/token`, { method: 'POST', body: 'a string' });
+    await authFetch(`${server.url}/token`, { method: 'POST', body: streamOf('a stream') });
+    expect(duplexes).toEqual([undefined, 'half']);
+  });
+
+  it('sends a body on a runtime with no ReadableStream, through a fetch that needs none', async () => {
+    // Here undici.request, which reads no global ReadableStream (Node's fetch does).
+    const streamless: FetchFunction = async (input, init) => {
+      const answer = await undiciRequest(input, {
+        method: init.method as 'POST',
+        headers: Object.fromEntries(new Headers(init.headers as HeadersInit)),
+        body: init.body as unknown as string,
+      });
+      await answer.body.dump();
+      const headers = new Headers(answer.headers as Record<string, string>);
+      return { status: answer.statusCode, url: input, headers, body: null, bodyUsed: true };
+    };
+    // A scheme that reads no body (Node's Response, which would encode it, needs ReadableStream too).
+    class TokenAuth extends AuthBase {
+      override authorize(request: AuthRequest): void {
+        request.headers.set('X-TokenAuth', 'tok');
+      }
+    }
+    vi.stubGlobal('ReadableStream', undefined);
+    try {
+      const streamlessAuthFetch = withAuth(streamless, new TokenAuth()) as unknown as typeof fetch;
+      const response = await streamlessAuthFetch(`${server.url}/token`, {
+        method: 'POST',
+        body: 'no streams here',
+      });
+      expect(response.status).toBe(200);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(server.requests.map((r) => [r.status, new TextDecoder().decode(r.body)])).toEqual([
+      [200, 'no streams here'],
+    ]);
+  });
+
   it('sends a stream body as a stream (chunked), not read into memory first', async () => {
     const stream = streamOf('streamed');
     const authFetch = withAuth(fetch, new ReadingAuth(), { maxLegs: 1 });
@@ -270,8 +335,11 @@ describe('errors', () => {
     expect(server.requests).toHaveLength(0);
   });
 
-  it('hands a stream body a scheme needs again to the caller as ERR_BODY_NOT_REPLAYABLE, not a TypeError', async () => {
-    const stream = streamOf('once');
+  it.each<[string, () => BodyInit]>([
+    ['a ReadableStream', () => streamOf('once')],
+    ['a Node stream (Readable)', () => Readable.from(['once']) as unknown as BodyInit],
+  ])('hands %s a scheme needs again to the caller as ERR_BODY_NOT_REPLAYABLE, not a TypeError', async (_kind, make) => {
+    const stream = make();
     const authFetch = withAuth(fetch, new ReadingAuth());
     const error = await failure(
       authFetch(`${server.url}/token`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit),

@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream';
 import { ProxyBasicAuth } from '@authbelt/basic';
-import { isAuthError } from '@authbelt/core';
+import { AuthBase, type AuthRequest, isAuthError } from '@authbelt/core';
 import { ProxyDigestAuth } from '@authbelt/proxy-digest';
-import { startTestServer, type TestServer } from '@authbelt/test-server';
-import { fetch as undiciFetch, request as undiciRequest } from 'undici';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type ProxyOptions, startTestServer, type TestServer } from '@authbelt/test-server';
+import { Agent, type Dispatcher, fetch as undiciFetch, request as undiciRequest } from 'undici';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { proxyDispatcher } from './proxy-dispatcher.js';
 
 let proxy: TestServer;
@@ -127,6 +127,18 @@ describe('the proxy URL', () => {
     expect(refusal(proxyUrl)).toBe(expected);
   });
 
+  it('keeps the URL parser’s error as the cause of its refusal', () => {
+    const error = (() => {
+      try {
+        proxyDispatcher({ proxy: 'not a URL' });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect((error as { cause?: unknown }).cause).toBeInstanceOf(TypeError);
+  });
+
   it('takes a plain http proxy as a string or a URL', () => {
     expect(refusal('http://127.0.0.1:1')).toBeUndefined();
     expect(() => proxyDispatcher({ proxy: new URL('http://127.0.0.1:1') })).not.toThrow();
@@ -198,6 +210,7 @@ describe('what the proxy and the origin are told', () => {
     expect(landed?.headers['x-trace']).toBe('a');
     expect(landed?.headers['x-other']).toBe('b');
     expect(landed?.headers['x-none']).toBeUndefined();
+    expect(landed?.headers.undefined).toBeUndefined();
     expect(new TextDecoder().decode(landed?.body)).toBe('stream');
     expect(landed?.headers['proxy-authorization']).toBeUndefined();
     await dispatcher.close();
@@ -310,5 +323,192 @@ describe('closing', () => {
     origin.reset();
     await expect(fetch(`${origin.url}/open`, { dispatcher } as RequestInit)).rejects.toThrow();
     expect(origin.requests).toHaveLength(0);
+  });
+});
+
+describe('what a handler of the dispatcher sees (dispatcher.dispatch, as undici calls it)', () => {
+  const sink = () => ({
+    onConnect() {},
+    onError() {},
+    onHeaders: () => true,
+    onData: () => true,
+    onComplete() {},
+  });
+  const options = () => ({ origin: origin.url, path: '/open', method: 'GET' as const });
+
+  it('a connection per leg, then only the answer it gets: the 407 and its body never reach it; dispatch() is never busy', async () => {
+    const digestProxy = await startTestServer({ proxy: { auth: 'digest', realm: 'proxy', users: { pu: 'pp' } } });
+    const dispatcher = proxyDispatcher({ proxy: digestProxy.url, auth: new ProxyDigestAuth('pu', 'pp') });
+    const events: string[] = [];
+    const chunks: Buffer[] = [];
+    let accepted: boolean | undefined;
+    await new Promise<void>((resolve, reject) => {
+      const handler = {
+        onConnect: () => events.push('connect'),
+        onResponseStarted: () => events.push('response started'),
+        onHeaders: (status: number) => events.push(`headers ${status}`) > 0,
+        onData: (chunk: Buffer) => chunks.push(chunk) > 0,
+        onComplete: () => {
+          events.push('complete');
+          resolve();
+        },
+        onError: reject,
+      };
+      accepted = dispatcher.dispatch(options(), handler as unknown as Dispatcher.DispatchHandler);
+    });
+    expect(accepted).toBe(true);
+    expect(events).toEqual(['connect', 'response started', 'connect', 'response started', 'headers 200', 'complete']);
+    expect(JSON.parse(Buffer.concat(chunks).toString())).toMatchObject({ method: 'GET', target: '/open' });
+    expect(digestProxy.requests.map((r) => r.status)).toEqual([407, 200]);
+    await dispatcher.close();
+    await digestProxy.close();
+  });
+
+  it.each([
+    'onConnect',
+    'onHeaders',
+    'onData',
+    'onComplete',
+  ])('refuses a handler without %s through its onError, as undici’s Agent does, sending nothing', async (name) => {
+    const dispatcher = proxyDispatcher({ proxy: proxy.url, auth: new ProxyBasicAuth('pu', 'pp') });
+    const agent = new Agent();
+    const outcome = (through: Dispatcher) => {
+      const errors: string[] = [];
+      const handler = { ...sink(), [name]: undefined, onError: (error: Error) => errors.push(error.message) };
+      const accepted = through.dispatch(options(), handler as unknown as Dispatcher.DispatchHandler);
+      return { accepted, errors };
+    };
+    expect(outcome(dispatcher)).toEqual({ accepted: true, errors: [`invalid ${name} method`] });
+    expect(outcome(dispatcher)).toEqual(outcome(agent));
+    expect(proxy.requests).toHaveLength(0);
+    await Promise.all([dispatcher.close(), agent.close()]);
+  });
+
+  it('throws for a handler without onError, as undici’s Agent does, sending nothing', async () => {
+    const dispatcher = proxyDispatcher({ proxy: proxy.url, auth: new ProxyBasicAuth('pu', 'pp') });
+    const agent = new Agent();
+    const handler = { ...sink(), onError: undefined } as unknown as Dispatcher.DispatchHandler;
+    expect(() => dispatcher.dispatch(options(), handler)).toThrow('invalid onError method');
+    expect(() => agent.dispatch(options(), handler)).toThrow('invalid onError method');
+    expect(proxy.requests).toHaveLength(0);
+    await Promise.all([dispatcher.close(), agent.close()]);
+  });
+
+  it('fails a request whose header list has a name without a value, as undici does', async () => {
+    const dispatcher = proxyDispatcher({ proxy: proxy.url, auth: new ProxyBasicAuth('pu', 'pp') });
+    const headers = ['x-trace', 'a', 'x-dangling'];
+    const ours = await undiciRequest(`${origin.url}/open`, { dispatcher, headers }).catch((e: unknown) => e);
+    const undicis = await undiciRequest(`${origin.url}/open`, { headers }).catch((e: unknown) => e);
+    expect((ours as Error).message).toBe('headers array must be even');
+    expect((ours as { code?: string }).code).toBe((undicis as { code?: string }).code);
+    expect((undicis as Error).message).toBe('headers array must be even');
+    expect(proxy.requests).toHaveLength(0);
+    expect(origin.requests).toHaveLength(0);
+    await dispatcher.close();
+  });
+
+  it('keeps a Host the caller set (undici.request) instead of the origin’s', async () => {
+    const dispatcher = proxyDispatcher({ proxy: proxy.url, auth: new ProxyBasicAuth('pu', 'pp') });
+    const response = await undiciRequest(`${origin.url}/open`, { dispatcher, headers: { host: 'example.test' } });
+    await response.body.arrayBuffer();
+    expect(response.statusCode).toBe(200);
+    expect(proxy.requests[0]?.headers.host).toBe('example.test');
+    await dispatcher.close();
+  });
+
+  it('shows the proxy’s scheme no body for a request without one, and the body for one with it', async () => {
+    const seen: Array<string | undefined> = [];
+    class LookingProxyAuth extends AuthBase {
+      override async authorize(request: AuthRequest): Promise<void> {
+        seen.push(request.body && new TextDecoder().decode(await request.body.bytes()));
+        request.headers.set('proxy-authorization', 'Basic cHU6cHA=');
+      }
+    }
+    const dispatcher = proxyDispatcher({ proxy: proxy.url, auth: new LookingProxyAuth() });
+    await (await fetch(`${origin.url}/open`, { dispatcher } as RequestInit)).arrayBuffer();
+    await (
+      await fetch(`${origin.url}/open`, { method: 'POST', body: 'seen', dispatcher } as RequestInit)
+    ).arrayBuffer();
+    expect(seen).toEqual([undefined, 'seen']);
+    expect(proxy.requests.map((r) => r.status)).toEqual([200, 200]);
+    await dispatcher.close();
+  });
+});
+
+/** A proxy of its own for one test and a dispatcher through it, both closed after `run`. */
+// Its scheme is the one the proxy asks for, with the right credentials.
+const throughOwnProxy = async (
+  options: ProxyOptions,
+  run: (own: TestServer, dispatcher: Dispatcher) => Promise<void>,
+): Promise<void> => {
+  const own = await startTestServer({ proxy: options });
+  const auth = options.auth === 'digest' ? new ProxyDigestAuth('pu', 'pp') : new ProxyBasicAuth('pu', 'pp');
+  const dispatcher = proxyDispatcher({ proxy: own.url, auth, requestTls: { ca: secureOrigin.ca ?? '' } });
+  try {
+    await run(own, dispatcher);
+  } finally {
+    // A test may have closed it already.
+    await dispatcher.close().catch(() => {});
+    await own.close();
+  }
+};
+const digestUsers = { auth: 'digest', realm: 'proxy', users: { pu: 'pp' } } as const;
+const basicUsers = { auth: 'basic', realm: 'proxy', users: { pu: 'pp' } } as const;
+
+describe('a proxy’s interim and broken answers', () => {
+  it('skips a 103 Early Hints before the 407 and before the answer', async () => {
+    await throughOwnProxy({ ...digestUsers, earlyHints: true }, async (own, dispatcher) => {
+      const response = await fetch(`${origin.url}/open`, { dispatcher } as RequestInit);
+      expect(response.status).toBe(200);
+      expect(JSON.parse(await response.text())).toMatchObject({ target: '/open' });
+      expect(own.requests.map((r) => r.status)).toEqual([407, 200]);
+    });
+  });
+
+  it('fails the body the caller reads when the proxy’s connection breaks in the middle of it', async () => {
+    await throughOwnProxy({ ...basicUsers, failMidBody: true }, async (_own, dispatcher) => {
+      const response = await fetch(`${origin.url}/open`, { dispatcher } as RequestInit);
+      expect(response.status).toBe(200);
+      await expect(response.text()).rejects.toThrow(TypeError);
+    });
+  });
+});
+
+describe('the CONNECT authority', () => {
+  it('names port 443 for an https URL without a port', async () => {
+    const dispatcher = proxyDispatcher({ proxy: proxy.url, auth: new ProxyBasicAuth('pu', 'pp') });
+    // Nothing listens on 127.0.0.1:443 here: the proxy answers 502, so the call fails.
+    await expect(undiciFetch('https://127.0.0.1/open', { dispatcher })).rejects.toThrow(TypeError);
+    expect(proxy.requests.map((r) => [r.method, r.target])).toEqual([['CONNECT', '127.0.0.1:443']]);
+    await dispatcher.close();
+  });
+});
+
+describe('a proxy’s answer to CONNECT', () => {
+  it('is never followed when it redirects: the call fails naming the 302, after one CONNECT', async () => {
+    const connectRedirect = `${secureOrigin.url}/elsewhere`;
+    await throughOwnProxy({ ...basicUsers, connectRedirect }, async (own, dispatcher) => {
+      const cause = await causeOf(undiciFetch(`${secureOrigin.url}/open`, { dispatcher }));
+      expect(isAuthError(cause) && `${cause.code}: ${cause.message}`).toBe(
+        'ERR_PROXY_AUTHENTICATION: The proxy answered CONNECT with 302',
+      );
+      expect(own.requests.map((r) => r.method)).toEqual(['CONNECT']);
+      expect(secureOrigin.requests).toHaveLength(0);
+    });
+  });
+
+  it('closes the connection of a 407 the proxy would keep open, once the tunnel is answered', async () => {
+    await throughOwnProxy({ ...digestUsers, connect407KeepAlive: true }, async (keeping, dispatcher) => {
+      const response = await undiciFetch(`${secureOrigin.url}/open`, { dispatcher });
+      await response.arrayBuffer();
+      expect(response.status).toBe(200);
+      expect(keeping.requests.map((r) => [r.method, r.status])).toEqual([
+        ['CONNECT', 407],
+        ['CONNECT', 200],
+      ]);
+      await dispatcher.close();
+      // The tunnel goes with the dispatcher; the 407's connection was ours to close.
+      await vi.waitFor(() => expect(keeping.openSockets()).toBe(0));
+    });
   });
 });

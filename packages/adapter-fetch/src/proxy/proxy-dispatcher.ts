@@ -24,10 +24,10 @@ interface ConnectResult extends AuthResponse {
   socket: import('node:stream').Duplex;
 }
 
-function headersFrom(raw: Record<string, string | string[] | undefined>): Headers {
+// undici's parsed response headers: a string, or a list for a repeated name.
+function headersFrom(raw: Record<string, string | string[]>): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(raw)) {
-    if (value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
   }
   return headers;
@@ -106,7 +106,8 @@ function buildTunnelConnector(
 ): Connect {
   const tlsConnect = buildConnector({ ...requestTls });
   return (connectOptions, callback) => {
-    const authority = `${connectOptions.hostname}:${connectOptions.port || (connectOptions.protocol === 'https:' ? 443 : 80)}`;
+    // Only https targets come here (the router sends the rest in absolute-form).
+    const authority = `${connectOptions.hostname}:${connectOptions.port || 443}`;
     const request: AuthRequest = {
       method: 'CONNECT',
       url: `${connectOptions.protocol}//${authority}/`,
@@ -128,7 +129,7 @@ function buildTunnelConnector(
         return {
           status: result.statusCode,
           url: leg.url,
-          headers: headersFrom(result.headers as Record<string, string | string[] | undefined>),
+          headers: headersFrom(result.headers as Record<string, string | string[]>),
           socket: result.socket,
         };
       },
@@ -149,10 +150,6 @@ function buildTunnelConnector(
             }),
             null,
           );
-          return;
-        }
-        if (connectOptions.protocol !== 'https:') {
-          callback(null, result.socket as never);
           return;
         }
         tlsConnect({ ...connectOptions, httpSocket: result.socket as never }, callback);
