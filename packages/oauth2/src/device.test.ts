@@ -96,3 +96,60 @@ describe('device authorization (RFC 8628) against a scripted server', () => {
     expect(isAuthError(failure) && failure.code).toBe('ERR_INVALID_ARGUMENT');
   });
 });
+
+describe('device authorization: before any polling', () => {
+  it.each([
+    [{ onUserCode: 'show' }, 'deviceAuthorization option onUserCode must be a function'],
+    [{ onUserCode: () => {}, signal: {} }, 'deviceAuthorization option signal must be an AbortSignal'],
+    [{ onUserCode: () => {}, scope: [] }, 'deviceAuthorization option scope must be a string or an array of strings'],
+    [{}, 'deviceAuthorization needs onUserCode'],
+    [undefined, 'deviceAuthorization needs onUserCode'],
+  ])('refuses %j: %s', async (given, message) => {
+    server.answer(() => ({ status: 500 }));
+    const failure = await auth()
+      .deviceAuthorization(given as never)
+      .catch((e: unknown) => e);
+    expect(isAuthError(failure) && failure.code).toBe('ERR_INVALID_ARGUMENT');
+    expect((failure as Error).message).toBe(message);
+    expect(server.seen).toHaveLength(0);
+  });
+
+  it('an aborted signal: its reason, nothing sent', async () => {
+    script([{ error: 'authorization_pending' }]);
+    const failure = await auth()
+      .deviceAuthorization({ onUserCode: () => {}, signal: AbortSignal.abort(new Error('gone')) })
+      .catch((e: unknown) => e);
+    expect((failure as Error).message).toBe('gone');
+    expect(server.seen).toHaveLength(0);
+  });
+
+  it('sends the scope asked for, hands over the complete verification URI, and reports a refused request', async () => {
+    server.answer(() => json(400, { error: 'invalid_scope' }));
+    const failure = await auth()
+      .deviceAuthorization({ onUserCode: () => {}, scope: ['tv', 'profile'] })
+      .catch((e: unknown) => e);
+    expect(isAuthError(failure) && failure.code).toBe('ERR_OAUTH_ERROR');
+    expect((failure as Error).message).toBe(
+      'The authorization server answered the device authorization request with 400 invalid_scope',
+    );
+    expect(new URLSearchParams(server.seen[0]?.body).get('scope')).toBe('tv profile');
+    expect(new URLSearchParams(server.seen[0]?.body).get('client_id')).toBe('tv');
+  });
+
+  it('a device code that expires before the first poll: ERR_OAUTH_ERROR expired_token, no poll', async () => {
+    script([{ error: 'authorization_pending' }], { ...DEVICE, expires_in: 1 });
+    const shown: unknown[] = [];
+    const failure = await auth()
+      .deviceAuthorization({
+        onUserCode: (code) => {
+          shown.push(code);
+        },
+      })
+      .catch((e: unknown) => e);
+    // expires_in 1 with interval 1: the deadline has passed when the first poll is due.
+    expect(shown).toHaveLength(1);
+    expect(isAuthError(failure) && failure.code).toBe('ERR_OAUTH_ERROR');
+    expect((failure as Error).message).toBe('The device code expired before the user approved (expired_token)');
+    expect(polls()).toHaveLength(0);
+  });
+});
