@@ -95,10 +95,12 @@ export function authHooks(auth: AuthBase, options: AuthHooksOptions = {}): AuthH
       async (state, legacyOptions) => {
         if (state instanceof Request) {
           // ky 1: (request, options, state).
+          // Stryker disable next-line OptionalChaining: ky 1 always hands hooks its options after the Request
           const kyFetch = (legacyOptions as { fetch?: FetchLike } | undefined)?.fetch;
           return authFetch(auth, options.fetch ?? kyFetch, options)(state);
         }
         const context = state.options.context as Record<symbol, unknown> | undefined;
+        // Stryker disable next-line OptionalChaining: ky 2 always hands hooks a context object (`options.context ?? {}`)
         if (context?.[installed] === true) return undefined;
         return authFetch(auth, options.fetch, options)(state.request);
       },

@@ -1,40 +1,14 @@
 import { createHash } from 'node:crypto';
 import { proxyDispatcher } from '@authbelt/adapter-fetch/proxy';
 import { BasicAuth, ProxyBasicAuth } from '@authbelt/basic';
-import { AuthBase, type AuthFlow, type AuthRequest, isAuthError } from '@authbelt/core';
+import { type AuthBase, isAuthError } from '@authbelt/core';
 import { DigestAuth } from '@authbelt/digest';
 import { asInFirefox, startTestServer, type TestServer } from '@authbelt/test-server';
 import ky, { HTTPError, type KyInstance, TimeoutError } from 'ky';
 import ky1, { HTTPError as HTTPError1, type KyInstance as Ky1Instance, TimeoutError as TimeoutError1 } from 'ky1';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { authHooks, withAuth } from './index.js';
-
-class TokenAuth extends AuthBase {
-  override authorize(request: AuthRequest): void {
-    request.headers.set('X-TokenAuth', 'tok');
-  }
-}
-
-/** Sends nothing first and answers a 401 once: every body has to be sent twice. */
-class ChallengeTokenAuth extends AuthBase {
-  override async *flow(request: AuthRequest): AuthFlow {
-    const response = yield request;
-    if (response.status === 401) {
-      request.headers.set('X-TokenAuth', 'tok');
-      yield request;
-    }
-  }
-}
-
-/** Waits between its two legs longer than the client's timeout. */
-class SlowAuth extends AuthBase {
-  override async *flow(request: AuthRequest): AuthFlow {
-    yield request;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    request.headers.set('X-TokenAuth', 'tok');
-    yield request;
-  }
-}
+import { ChallengeTokenAuth, countingFetch, SlowAuth, TokenAuth } from './test-helpers.js';
 
 const users = { Aladdin: 'open sesame' };
 const sha = (bytes: Uint8Array | undefined) =>
@@ -297,37 +271,23 @@ describe('ky specifics', () => {
   });
 
   it('ky 2: a fetch given per request still goes through auth (the init hook wraps it)', async () => {
-    let calls = 0;
-    const myFetch = (input: string | URL | Request, init?: RequestInit) => {
-      calls++;
-      return fetch(input, init);
-    };
-    const response = await withAuth(ky, new ChallengeTokenAuth()).get(`${server.url}/token`, { fetch: myFetch });
+    const counter = countingFetch();
+    const response = await withAuth(ky, new ChallengeTokenAuth()).get(`${server.url}/token`, { fetch: counter.fetch });
     expect(response.status).toBe(200);
-    expect(calls).toBe(2);
+    expect(counter.calls).toBe(2);
   });
 
   it('uses a fetch set on the instance before withAuth for every leg', async () => {
-    let calls = 0;
-    const myFetch = (input: string | URL | Request, init?: RequestInit) => {
-      calls++;
-      return fetch(input, init);
-    };
-    for (const base of [ky.extend({ fetch: myFetch }), ky1.extend({ fetch: myFetch })]) {
+    const counter = countingFetch();
+    for (const base of [ky.extend({ fetch: counter.fetch }), ky1.extend({ fetch: counter.fetch })]) {
       const response = await withAuth(base as KyInstance, new ChallengeTokenAuth()).get(`${server.url}/token`);
       expect(response.status).toBe(200);
     }
-    expect(calls).toBe(4);
+    expect(counter.calls).toBe(4);
   });
 });
 
 describe('argument checks', () => {
-  it('refuses what is not a ky instance or a scheme', () => {
-    expect(() => withAuth({} as KyInstance, new TokenAuth())).toThrow(/ky instance/);
-    expect(() => withAuth(ky, {} as AuthBase)).toThrow(/AuthBase/);
-    expect(() => authHooks({} as AuthBase)).toThrow(/AuthBase/);
-  });
-
   const refusal = (make: () => unknown) => {
     try {
       make();
@@ -360,7 +320,36 @@ describe('argument checks', () => {
     );
   });
 
+  it.each<[string, unknown]>([
+    ['undefined', undefined],
+    ['null', null],
+    ['a string', 'ky'],
+    ['an object without extend', {}],
+  ])('withAuth refuses %s for the ky instance with ERR_INVALID_ARGUMENT', (_name, instance) => {
+    expect(refusal(() => withAuth(instance as KyInstance, new TokenAuth()))).toBe(
+      'ERR_INVALID_ARGUMENT: withAuth needs a ky instance as its first argument',
+    );
+  });
+
+  it.each<[string, unknown]>([
+    ['null', null],
+    ['a string', 'auth'],
+    ['a function with a flow property', Object.assign(() => {}, { flow: () => {} })],
+    ['an object without flow', {}],
+  ])('withAuth and authHooks refuse %s for the scheme with ERR_INVALID_ARGUMENT', (_name, auth) => {
+    const message = 'ERR_INVALID_ARGUMENT: Pass an AuthBase (BasicAuth, DigestAuth, ...) as auth';
+    expect(refusal(() => withAuth(ky, auth as AuthBase))).toBe(message);
+    expect(refusal(() => authHooks(auth as AuthBase))).toBe(message);
+  });
+
+  it('takes any object with an extend function as the ky instance', () => {
+    const base = { extend: ky.extend.bind(ky) };
+    expect(typeof withAuth(base, new TokenAuth()).get).toBe('function');
+  });
+
   it('takes valid options and none', () => {
+    expect(refusal(() => withAuth(ky, new TokenAuth(), { redirects: 'authbelt', maxLegs: 5 }))).toBeUndefined();
+    expect(refusal(() => authHooks(new TokenAuth(), { redirects: 'authbelt' }))).toBeUndefined();
     expect(refusal(() => withAuth(ky, new TokenAuth(), { redirects: 'client', maxLegs: 1 }))).toBeUndefined();
     expect(refusal(() => withAuth(ky, new TokenAuth(), undefined))).toBeUndefined();
     expect(refusal(() => authHooks(new TokenAuth(), { fetch, maxLegs: undefined }))).toBeUndefined();
