@@ -38,35 +38,44 @@ export interface AlgorithmInfo {
 // a hash, the plain variant ranks just above -sess: both are equally strong,
 // and the plain one needs no cnonce in A1, which more servers get right.
 const HASHES: ReadonlyArray<readonly [string, HashName, number]> = [
+  // Stryker disable next-line StringLiteral: hash-js's default case is SHA-512/256, and hash-node falls back to hash-js for a name node:crypto lacks
   ['SHA-512-256', 'sha512-256', 40],
   ['SHA-256', 'sha256', 30],
   ['SHA-512', 'sha512', 20],
   ['MD5', 'md5', 10],
 ];
 
-// Keyed by the canonical name and by its lower-case form.
-const ALGORITHMS: ReadonlyMap<string, AlgorithmInfo> = new Map(
-  HASHES.flatMap(([name, hash, strength]) =>
-    [false, true].flatMap((session): Array<[string, AlgorithmInfo]> => {
-      const info: AlgorithmInfo = {
-        name: (session ? `${name}-sess` : name) as DigestAlgorithm,
-        hash,
-        session,
-        strength: session ? strength : strength + 1,
-      };
-      return [
-        [info.name, info],
-        [info.name.toLowerCase(), info],
-      ];
-    }),
-  ),
-);
+// Keyed by the canonical name and by its lower-case form. Built on the first
+// look-up rather than when the module loads, so that a fault in it fails the
+// test that looks a name up instead of the loading of every module importing it.
+let algorithms: ReadonlyMap<string, AlgorithmInfo> | undefined;
+
+function table(): ReadonlyMap<string, AlgorithmInfo> {
+  algorithms ??= new Map(
+    HASHES.flatMap(([name, hash, strength]) =>
+      [false, true].flatMap((session): Array<[string, AlgorithmInfo]> => {
+        const info: AlgorithmInfo = {
+          name: (session ? `${name}-sess` : name) as DigestAlgorithm,
+          hash,
+          session,
+          strength: session ? strength : strength + 1,
+        };
+        return [
+          [info.name, info],
+          [info.name.toLowerCase(), info],
+        ];
+      }),
+    ),
+  );
+  return algorithms;
+}
 
 /**
  * The algorithm named in a challenge, compared case-insensitively; an absent
  * algorithm is MD5 (RFC 7616 §3.3). `undefined` when the name is unknown.
  */
 export function lookupAlgorithm(name = 'MD5'): AlgorithmInfo | undefined {
+  const known = table();
   // Servers nearly always spell the name as RFC 7616 does: that is one look-up.
-  return ALGORITHMS.get(name) ?? ALGORITHMS.get(name.trim().toLowerCase());
+  return known.get(name) ?? known.get(name.trim().toLowerCase());
 }
