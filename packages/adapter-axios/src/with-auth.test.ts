@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
 import { BasicAuth, ProxyBasicAuth } from '@authbelt/basic';
-import { AuthBase, type AuthFlow, type AuthRequest, isAuthError } from '@authbelt/core';
+import { AuthBase, AuthError, type AuthFlow, type AuthRequest, isAuthError } from '@authbelt/core';
 import { startTestServer, type TestServer } from '@authbelt/test-server';
-import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import axios, { type AxiosAdapter, AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ejectAuth, type WithAuthOptions, withAuth } from './index.js';
 import { ChallengeTokenAuth, TokenAuth } from './test-helpers.js';
@@ -29,6 +29,7 @@ beforeAll(async () => {
       '/to-same': { auth: 'basic', realm: 'r', users, redirect: { location: '/basic' } },
       '/to-other': { auth: 'basic', realm: 'r', users, redirect: { location: `${other.url}/landing` } },
       '/failing': { status: 503 },
+      '/open-hop': { redirect: { location: '/basic' } },
       '/gone': { status: 410 },
     },
   });
@@ -352,5 +353,91 @@ describe.each(adapters)('what the caller gets with the %s adapter', (adapter) =>
       (e: unknown) => (e as AxiosError).code,
     );
     expect(ours).toEqual(plain);
+  });
+
+  it('hands a scheme’s AuthError raised before anything is sent to the caller as it is', async () => {
+    class RefusingAuth extends AuthBase {
+      // biome-ignore lint/correctness/useYield: it fails before its first request
+      override async *flow(): AuthFlow {
+        throw new AuthError('ERR_INVALID_CREDENTIALS', 'refused by the scheme');
+      }
+    }
+    const error = await withAuth(axios.create({ adapter }), new RefusingAuth())
+      .get(`${server.url}/token`)
+      .catch((e: unknown) => e);
+    expect(isAuthError(error) && error.code).toBe('ERR_INVALID_CREDENTIALS');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('points the response of an AxiosError an adapter of its own rejects with at the caller’s config', async () => {
+    const inner = axios.getAdapter(adapter);
+    // An adapter that settles by itself, as custom adapters often do: a 4xx rejects, with its response.
+    const settling: AxiosAdapter = async (config) => {
+      const response = await inner(config);
+      if (response.status < 400) return response;
+      throw new AxiosError('refused', 'E_REFUSED', config, response.request, response);
+    };
+    const error = await withAuth(axios.create({ adapter: settling, baseURL: server.url }), new TokenAuth('wrong'))
+      .get('/token')
+      .catch((e: unknown) => e);
+    expect((error as AxiosError).code).toBe('E_REFUSED');
+    expect((error as AxiosError).config?.url).toBe('/token');
+    expect((error as AxiosError).response?.config.url).toBe('/token');
+    expect((error as AxiosError).response?.config.baseURL).toBe(server.url);
+  });
+
+  it('takes a signal that is not an AbortSignal (axios’s GenericAbortSignal) as axios does', async () => {
+    const signal = { aborted: false, addEventListener: () => {}, removeEventListener: () => {} };
+    const response = await withAuth(axios.create({ adapter }), new ChallengeTokenAuth()).get(`${server.url}/token`, {
+      signal,
+    });
+    expect(response.status).toBe(200);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('sends with axios’s default adapter when an interceptor clears the adapter, as plain axios does', async () => {
+    const saved = axios.defaults.adapter;
+    const kindOf = (request: unknown) => (request instanceof Request ? 'fetch' : 'http');
+    try {
+      for (const fallback of [adapter, undefined]) {
+        axios.defaults.adapter = fallback;
+        const plain = axios.create();
+        plain.interceptors.request.use((config) => ({ ...config, adapter: undefined }) as never);
+        const api = withAuth(axios.create(), new TokenAuth());
+        api.interceptors.request.use((config) => ({ ...config, adapter: undefined }) as never);
+        const ours = await api.get(`${server.url}/token`);
+        expect(ours.status).toBe(200);
+        // With no default either, axios's own list ['xhr', 'http', 'fetch'] picks http in Node.
+        expect(kindOf(ours.request)).toBe(fallback ?? 'http');
+        if (fallback !== undefined)
+          expect(kindOf((await plain.get(`${server.url}/landing`).catch((e) => e.response))?.request)).toBe(fallback);
+      }
+    } finally {
+      axios.defaults.adapter = saved;
+    }
+  });
+});
+
+describe('redirect modes only one adapter has', () => {
+  it('the fetch adapter’s fetchOptions redirect: error fails on a redirect, as plain axios does', async () => {
+    const config: AxiosRequestConfig = { adapter: 'fetch', fetchOptions: { redirect: 'error' } };
+    const plain = await axios.get(`${server.url}/open-hop`, config).catch((e: unknown) => e);
+    expect((plain as AxiosError).code).toBe('ERR_NETWORK');
+    server.reset();
+    const ours = await withAuth(axios.create(config), new BasicAuth('Aladdin', 'open sesame'))
+      .get(`${server.url}/open-hop`)
+      .catch((e: unknown) => e);
+    expect((ours as AxiosError).code).toBe('ERR_NETWORK');
+    expect(server.requests.map((r) => r.path)).toEqual(['/open-hop']);
+  });
+
+  it('the http adapter with maxRedirects: 0 says no other URL answered, as plain axios does', async () => {
+    const config: AxiosRequestConfig = { adapter: 'http', maxRedirects: 0, validateStatus: () => true };
+    const plain = await axios.get(`${server.url}/to-same`, config);
+    const ours = await withAuth(axios.create(config), new BasicAuth('Aladdin', 'open sesame')).get(
+      `${server.url}/to-same`,
+    );
+    expect(ours.status).toBe(302);
+    expect(ours.request.res.responseUrl).toBe(plain.request.res.responseUrl);
   });
 });
