@@ -203,7 +203,13 @@ export class OAuth2Auth extends AuthBase {
     }
     this.#options = options;
     this.#scope = new TokenScope(options, 'an OAuth 2.0 access token');
-    this.#insecure = this.#checkTransport();
+    this.#insecure = this.#checkTransport([
+      options.issuer,
+      options.tokenEndpoint,
+      options.authorizationEndpoint,
+      options.deviceAuthorizationEndpoint,
+      options.revocationEndpoint,
+    ]);
     this.#client = { client_id: options.clientId };
     const secret = options.clientSecret ?? '';
     this.#clientAuth =
@@ -221,17 +227,14 @@ export class OAuth2Auth extends AuthBase {
     this.#lifecycle = new TokenLifecycle(() => this.#provide(), (options.renewBefore ?? 60) * 1000);
   }
 
-  /** Whether the authorization server's endpoints may be plain http (loopback, or `allowInsecureHttp`). */
-  #checkTransport(): boolean {
+  /**
+   * Refuse an endpoint on plain http unless it is loopback or `allowInsecureHttp`
+   * is set; whether any of `endpoints` is plain http.
+   */
+  #checkTransport(endpoints: ReadonlyArray<string | URL | undefined>): boolean {
     const options = this.#options;
     let insecure = false;
-    for (const value of [
-      options.issuer,
-      options.tokenEndpoint,
-      options.authorizationEndpoint,
-      options.deviceAuthorizationEndpoint,
-      options.revocationEndpoint,
-    ]) {
+    for (const value of endpoints) {
       if (value === undefined) continue;
       const url = new URL(value);
       if (url.protocol !== 'http:') continue;
@@ -280,16 +283,26 @@ export class OAuth2Auth extends AuthBase {
         }
         const issuer = new URL(options.issuer);
         let first: unknown;
+        let metadata: oauth.AuthorizationServer | undefined;
         // OpenID Connect Discovery first (most servers), then RFC 8414's own well-known path.
         for (const algorithm of ['oidc', 'oauth2'] as const) {
           try {
             const response = await oauth.discoveryRequest(issuer, { algorithm, ...this.#requestOptions() });
-            return await oauth.processDiscoveryResponse(issuer, response);
+            metadata = await oauth.processDiscoveryResponse(issuer, response);
+            break;
           } catch (error) {
             first ??= error;
           }
         }
-        throw authServerError(first, 'discovery');
+        if (metadata === undefined) throw authServerError(first, 'discovery');
+        // The endpoints an issuer names keep to the same rule as those given (a loopback issuer may not send us to plain http elsewhere).
+        this.#checkTransport([
+          metadata.token_endpoint,
+          metadata.authorization_endpoint,
+          metadata.device_authorization_endpoint,
+          metadata.revocation_endpoint,
+        ]);
+        return metadata;
       })();
       this.#server = server;
       // A failed discovery is tried again by the next request.

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { withAuth } from '@authbelt/adapter-fetch';
+import { isAuthError } from '@authbelt/core';
 import { describe, expect, it } from 'vitest';
 import { OAuth2Auth } from './oauth2-auth.js';
 import type { OAuth2AuthOptions, OAuth2Tokens } from './options.js';
@@ -471,5 +472,79 @@ describe('DPoP (RFC 9449): what the proofs claim', () => {
     const auth = new OAuth2Auth(options({ dpop: true, authorizationEndpoint: `${server.url}/authorize` }));
     const signIn = await auth.authorizationUrl({ redirectUri: 'http://127.0.0.1/cb' });
     expect(signIn.url.searchParams.get('dpop_jkt')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+});
+
+describe('discovered endpoints keep to https', () => {
+  it('metadata of an https issuer naming a plain-http token endpoint: refused, the secret never sent over http', async () => {
+    const sent: string[] = [];
+    const fake: typeof fetch = async (input) => {
+      sent.push(String(input));
+      return String(input).startsWith('https://auth.example.org/.well-known/')
+        ? Response.json({ issuer: 'https://auth.example.org', token_endpoint: 'http://auth.example.org/token' })
+        : Response.json({ access_token: 'stolen', token_type: 'Bearer' });
+    };
+    server.answer(() => ({ status: 200 }));
+    const api = withAuth(
+      fetch,
+      new OAuth2Auth({ issuer: 'https://auth.example.org', clientId: 'app', clientSecret: SECRET, fetch: fake }),
+    );
+    const error = await failure(api(`${server.url}/api`));
+    expect(isAuthError(error)).toBe(true);
+    expect(sent).toEqual(['https://auth.example.org/.well-known/openid-configuration']);
+    expect(server.seen).toHaveLength(0);
+  });
+});
+
+describe('endpoints a loopback issuer names', () => {
+  it.each([
+    'token_endpoint',
+    'authorization_endpoint',
+    'device_authorization_endpoint',
+    'revocation_endpoint',
+  ])('a plain-http %s on another host is refused (ERR_INSECURE_TRANSPORT); nothing goes there', async (name) => {
+    server.answer((request) =>
+      request.path === '/.well-known/openid-configuration'
+        ? json(200, {
+            issuer: server.url,
+            token_endpoint: `${server.url}/token`,
+            [name]: 'http://auth.example.org:8080/x',
+          })
+        : json(200, { access_token: 'good', token_type: 'Bearer' }),
+    );
+    const sent: string[] = [];
+    const spy: typeof fetch = (input, init) => {
+      sent.push(String(input));
+      return fetch(input, init);
+    };
+    const auth = new OAuth2Auth({ issuer: server.url, clientId: 'app', clientSecret: SECRET, fetch: spy });
+    const error = await failure(withAuth(fetch, auth)(`${server.url}/api`));
+    // The lifecycle reports the provider's failure; the refusal is its cause.
+    expect(codeOf(error)).toBe('ERR_TOKEN_PROVIDER');
+    const refusal = (error as Error).cause as Error;
+    expect(codeOf(refusal)).toBe('ERR_INSECURE_TRANSPORT');
+    expect(refusal.message).toBe(
+      'Refusing to talk to the authorization server over plain http at auth.example.org:8080; use https or { allowInsecureHttp: true }',
+    );
+    expect(sent).toEqual([`${server.url}/.well-known/openid-configuration`]);
+  });
+
+  it.each([
+    ['on loopback', 'http://localhost:9/r', false],
+    ['elsewhere with allowInsecureHttp: true', 'http://auth.example.org/r', true],
+  ])('a plain-http endpoint it names %s is taken', async (_name, revocation, allowInsecureHttp) => {
+    server.answer((request) =>
+      request.path === '/.well-known/openid-configuration'
+        ? json(200, {
+            issuer: server.url,
+            token_endpoint: `${server.url}/token`,
+            revocation_endpoint: revocation,
+          })
+        : request.path === '/token'
+          ? json(200, { access_token: 'good', token_type: 'Bearer' })
+          : { status: 200 },
+    );
+    const auth = new OAuth2Auth({ issuer: server.url, clientId: 'app', clientSecret: SECRET, allowInsecureHttp });
+    expect((await withAuth(fetch, auth)(`${server.url}/api`)).status).toBe(200);
   });
 });
