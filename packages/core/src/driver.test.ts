@@ -441,3 +441,210 @@ describe('proxy credentials only to a proxy the adapter knows', () => {
     expect(transport.sent[0]?.headers['proxy-authorization']).toBe('Mine');
   });
 });
+
+describe('requireProxy', () => {
+  it('gives the proxy a request goes through', () => {
+    expect(requireProxy({ ...get(), proxy: 'http://proxy.test:3128' })).toBe('http://proxy.test:3128');
+  });
+
+  it('refuses a request through no proxy with ERR_NO_PROXY, saying proxy credentials were not sent', () => {
+    let error: unknown;
+    try {
+      requireProxy(get());
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isAuthError(error) && error.code).toBe('ERR_NO_PROXY');
+    expect((error as Error).message).toMatch(/^Proxy credentials not sent: this request goes through no proxy/);
+  });
+});
+
+describe('what the driver says and keeps', () => {
+  it('says a scheme’s Proxy-Authorization without a proxy was not sent', async () => {
+    class SetsProxyAuthorization extends AuthBase {
+      override authorize(request: AuthRequest): void {
+        request.headers.set('proxy-authorization', 'Basic cHU6cHA=');
+      }
+    }
+    const response = await authenticate(
+      new SetsProxyAuthorization(),
+      get(),
+      new ScriptedTransport(() => ({ status: 200 })),
+    );
+    expect(authErrorOf(response)?.message).toMatch(/^Proxy-Authorization not sent: /);
+  });
+
+  it('keeps no reason when a scheme only removes the caller’s own Proxy-Authorization', async () => {
+    class RemovesProxyAuthorization extends AuthBase {
+      override authorize(request: AuthRequest): void {
+        request.headers.delete('proxy-authorization');
+      }
+    }
+    const transport = new ScriptedTransport(() => ({ status: 200 }));
+    const request = get('http://a.test/x', { 'proxy-authorization': 'Mine' });
+    const response = await authenticate(new RemovesProxyAuthorization(), request, transport);
+    expect(transport.sent[0]?.headers).toEqual({});
+    expect(authErrorOf(response)).toBeUndefined();
+  });
+
+  it('names what went wrong when a stream body would be sent twice', async () => {
+    const request = get();
+    request.method = 'POST';
+    request.body = { replayable: false, bytes: async () => new Uint8Array() };
+    const error = await authenticate(new CountingAuth(), request, new ScriptedTransport(() => ({ status: 401 }))).catch(
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toBe('A stream body cannot be sent twice');
+  });
+
+  it('stops after the redirect cap with a message naming the cap and the last redirect attached', async () => {
+    const transport = new ScriptedTransport(() => ({ status: 301, headers: { location: '/again' } }));
+    const error = await authenticate(new TokenAuth(), get(), transport, { maxRedirects: 2 }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('More than 2 redirects');
+    expect((error as AuthError).response).toMatchObject({ id: 2, status: 301 });
+  });
+
+  it('refuses a Location that is not http(s), saying so', async () => {
+    const transport = new ScriptedTransport(() => ({ status: 302, headers: { location: 'ftp://a.test/' } }));
+    const error = await authenticate(new TokenAuth(), get(), transport).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('Redirect Location is not an http(s) URL');
+  });
+});
+
+describe('scheme errors', () => {
+  /** A scheme that throws `error` when it sees the first response (or before its first request, if `first`). */
+  const throwing = (error: unknown, first = false) =>
+    new (class extends AuthBase {
+      override async *flow(request: AuthRequest): AuthFlow {
+        if (first) throw error;
+        yield request;
+        throw error;
+      }
+    })();
+
+  it('passes a refusal before the first request (ERR_INSECURE_TRANSPORT) to the caller, and sends nothing', async () => {
+    const transport = new ScriptedTransport(() => ({ status: 200 }));
+    const refusal = new AuthError('ERR_INSECURE_TRANSPORT', 'no Basic over http');
+    const error = await authenticate(throwing(refusal, true), get(), transport).catch((e: unknown) => e);
+    expect(error).toBe(refusal);
+    expect(transport.sent).toEqual([]);
+  });
+
+  it('passes an error that is not an AuthError through as it is, with nothing attached', async () => {
+    const own = new Error('the scheme’s own');
+    const error = await authenticate(throwing(own), get(), new ScriptedTransport(() => ({ status: 401 }))).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBe(own);
+    expect(error).not.toHaveProperty('response');
+  });
+
+  it.each([
+    'ERR_CHALLENGE_SYNTAX',
+    'ERR_INVALID_CHALLENGE',
+    'ERR_UNSUPPORTED_ALGORITHM',
+    'ERR_UNSUPPORTED_QOP',
+  ] as const)('returns the 401 when the scheme cannot answer its challenge (%s), the reason kept', async (code) => {
+    const response = await authenticate(
+      throwing(new AuthError(code, 'cannot answer')),
+      get(),
+      new ScriptedTransport(() => ({ status: 401 })),
+    );
+    expect(response.status).toBe(401);
+    expect(authErrorOf(response)?.code).toBe(code);
+  });
+
+  it('throws a scheme error that is about no challenge, also on a 401 (ERR_INVALID_CREDENTIALS)', async () => {
+    const transport = new ScriptedTransport(() => ({ status: 401 }));
+    const error = await authenticate(
+      throwing(new AuthError('ERR_INVALID_CREDENTIALS', 'a control character')),
+      get(),
+      transport,
+    ).catch((e: unknown) => e);
+    expect(isAuthError(error) && error.code).toBe('ERR_INVALID_CREDENTIALS');
+    expect((error as AuthError).response).toMatchObject({ id: 0, status: 401 });
+  });
+
+  it('throws a challenge error on a response that is no 401 or 407 (a bad Authentication-Info on a 200)', async () => {
+    const error = await authenticate(
+      throwing(new AuthError('ERR_CHALLENGE_SYNTAX', 'bad Authentication-Info')),
+      get(),
+      new ScriptedTransport(() => ({ status: 200 })),
+    ).catch((e: unknown) => e);
+    expect(isAuthError(error) && error.code).toBe('ERR_CHALLENGE_SYNTAX');
+    expect((error as AuthError).response).toMatchObject({ status: 200 });
+  });
+
+  it('returns a proxy’s 407 it cannot answer, through a known proxy, with the reason', async () => {
+    const transport = new ScriptedTransport(() => ({ status: 407 }));
+    const request: AuthRequest = { ...get(), proxy: 'http://proxy.test:3128' };
+    const response = await authenticate(throwing(new AuthError('ERR_UNSUPPORTED_QOP', 'no qop')), request, transport);
+    expect(response.status).toBe(407);
+    expect(authErrorOf(response)?.code).toBe('ERR_UNSUPPORTED_QOP');
+  });
+
+  it('keeps the response a scheme error already carries', async () => {
+    const own = new AuthError('ERR_SERVER_NOT_AUTHENTICATED', 'bad rspauth', { response: 'the scheme’s' });
+    const error = await authenticate(throwing(own), get(), new ScriptedTransport(() => ({ status: 200 }))).catch(
+      (e: unknown) => e,
+    );
+    expect((error as AuthError).response).toBe('the scheme’s');
+  });
+});
+
+describe('redirects at the end of the legs', () => {
+  it('follows a redirect that answers the last leg the cap allows', async () => {
+    // 401, then the answered request is redirected: the flow never sees the 302.
+    const transport = new ScriptedTransport((r, i) =>
+      r.url === 'http://a.test/y'
+        ? { status: 200 }
+        : i === 0
+          ? { status: 401 }
+          : { status: 302, headers: { location: '/y' } },
+    );
+    const response = await authenticate(new CountingAuth(), get(), transport, { maxLegs: 2 });
+    expect(transport.sent.map((sent) => sent.url)).toEqual(['http://a.test/x', 'http://a.test/x', 'http://a.test/y']);
+    expect(response.status).toBe(200);
+  });
+
+  it('follows a redirect with a cap of one leg (the flow sees no response)', async () => {
+    const transport = new ScriptedTransport((_r, i) =>
+      i === 0 ? { status: 302, headers: { location: '/y' } } : { status: 200 },
+    );
+    const response = await authenticate(new TokenAuth(), get(), transport, { maxLegs: 1 });
+    expect(transport.sent.map((sent) => sent.url)).toEqual(['http://a.test/x', 'http://a.test/y']);
+    expect(response.status).toBe(200);
+  });
+});
+
+describe('what a redirected hop carries', () => {
+  it('keeps the request-body headers dropped on a 303 dropped on every later hop (Fetch changes the request’s own header list)', async () => {
+    const transport = new ScriptedTransport((r) =>
+      r.url.endsWith('/x')
+        ? { status: 303, headers: { location: '/y' } }
+        : r.url.endsWith('/y')
+          ? { status: 307, headers: { location: '/z' } }
+          : { status: 200 },
+    );
+    const request = get('http://a.test/x', { 'content-type': 'text/plain', 'x-trace': 't' });
+    request.method = 'POST';
+    request.body = { replayable: true, bytes: async () => new Uint8Array([1]) };
+    await authenticate(new TokenAuth(), request, transport);
+    expect(transport.sent.map((sent) => [sent.method, sent.url, sent.headers['content-type']])).toEqual([
+      ['POST', 'http://a.test/x', 'text/plain'],
+      ['GET', 'http://a.test/y', undefined],
+      ['GET', 'http://a.test/z', undefined],
+    ]);
+    expect(transport.sent[2]?.headers['x-trace']).toBe('t');
+  });
+
+  it('hands the transport a hop with no proxy or body key the request it follows did not have', async () => {
+    const seen: AuthRequest[] = [];
+    const transport = new ScriptedTransport((r, i) => {
+      seen.push(r);
+      return i === 0 ? { status: 307, headers: { location: '/y' } } : { status: 200 };
+    });
+    await authenticate(new TokenAuth(), get(), transport);
+    expect(Object.keys(seen[1] ?? {}).sort()).toEqual(['headers', 'method', 'url']);
+  });
+});

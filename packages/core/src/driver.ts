@@ -249,10 +249,10 @@ export async function authenticate<R>(
     hop = redirectRequest(hop, status, location, userHeaders, response);
     const leaves = new URL(hop.url).origin !== hopUrl.origin;
     for (const name of leaves ? [...CREDENTIAL_HEADERS, ...schemeHeaders] : schemeHeaders) hop.headers.delete(name);
-    if (leaves) {
-      // Once the chain has left an origin, what the caller set for it stays behind for good.
-      userHeaders = new Headers(hop.headers);
-    }
+    // What a hop left behind stays behind for good: the request-body headers
+    // dropped with the body (Fetch deletes them from the request's own header
+    // list), and, once the chain has left an origin, what the caller set for it.
+    userHeaders = new Headers(hop.headers);
     await transport.discard(response);
   }
 }
