@@ -23,4 +23,21 @@ describe('AuthError', () => {
     expect(isAuthError({ code: 'ERR_REDIRECT' })).toBe(false);
     expect(isAuthError(null)).toBe(false);
   });
+
+  it('carries the cause it is given, and has none when none is given (an undefined cause is none)', () => {
+    const cause = new Error('underneath');
+    expect(new AuthError('ERR_TOKEN_PROVIDER', 'provider failed', { cause }).cause).toBe(cause);
+    expect('cause' in new AuthError('ERR_TOKEN_PROVIDER', 'provider failed', { cause: undefined })).toBe(false);
+    expect('cause' in new AuthError('ERR_INVALID_ARGUMENT', 'bad', { position: 1 })).toBe(false);
+  });
+
+  it('is recognised only as an object carrying the brand and a string code', () => {
+    const brand = Symbol.for('authbelt.AuthError');
+    // The prototype carries the brand but is no error: it has no code.
+    expect(isAuthError(AuthError.prototype)).toBe(false);
+    expect(isAuthError({ [brand]: true, code: 7 })).toBe(false);
+    expect(isAuthError({ [brand]: true, code: 'ERR_REDIRECT' })).toBe(true);
+    // A function is no AuthError, whatever it carries.
+    expect(isAuthError(Object.assign(() => {}, { [brand]: true, code: 'ERR_REDIRECT' }))).toBe(false);
+  });
 });

@@ -37,8 +37,8 @@ export function redirectRequest(
   // (an empty one counts as none: fragments never go on the wire).
   url.hash ||= new URL(previous.url).hash;
   const { method, body } = previous;
-  // 301 and 302 are the statuses below 303 here. Neither rule turns a HEAD into a GET.
-  const dropBody = status === 303 ? method !== 'HEAD' : status < 303 && method === 'POST';
+  // 301 and 302 are the statuses up to 302 here. Neither rule turns a HEAD into a GET.
+  const dropBody = status === 303 ? method !== 'HEAD' : status <= 302 && method === 'POST';
   const next: AuthRequest = { method: dropBody ? 'GET' : method, url: url.href, headers: new Headers(headers) };
   // Every hop goes through the same proxy, as the client's proxy settings say.
   if (previous.proxy !== undefined) next.proxy = previous.proxy;
