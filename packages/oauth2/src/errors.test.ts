@@ -3,7 +3,14 @@ import { isAuthError } from '@authbelt/core';
 import { describe, expect, it } from 'vitest';
 import { OAuth2Auth } from './oauth2-auth.js';
 import type { OAuth2AuthOptions } from './options.js';
-import { type Answer, clientOptions, json, type ScriptServer, serveScripts } from './script-server.test-helper.js';
+import {
+  type Answer,
+  clientOptions,
+  json,
+  type OptionChanges,
+  type ScriptServer,
+  serveScripts,
+} from './script-server.test-helper.js';
 
 let server: ScriptServer;
 serveScripts((started) => {
@@ -11,7 +18,7 @@ serveScripts((started) => {
 });
 
 const SECRET = 'client-secret-never-printed';
-const options = (extra: Partial<OAuth2AuthOptions> = {}) => clientOptions(server, SECRET, extra);
+const options = (extra: OptionChanges = {}) => clientOptions(server, SECRET, extra);
 
 /** What a request through a client credentials OAuth2Auth fails with when the token endpoint answers `answer`. */
 async function grantFailure(answer: Answer, extra: Partial<OAuth2AuthOptions> = {}): Promise<Error> {

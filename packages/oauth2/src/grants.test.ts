@@ -1,13 +1,14 @@
 import { withAuth } from '@authbelt/adapter-fetch';
 import { describe, expect, it } from 'vitest';
 import { OAuth2Auth } from './oauth2-auth.js';
-import type { OAuth2AuthOptions, OAuth2Tokens } from './options.js';
+import type { OAuth2Tokens } from './options.js';
 import {
   clientOptions,
   codeOf,
   failure,
   form,
   json,
+  type OptionChanges,
   type ScriptServer,
   serveScripts,
 } from './script-server.test-helper.js';
@@ -17,7 +18,7 @@ serveScripts((started) => {
   server = started;
 });
 
-const options = (extra: Partial<OAuth2AuthOptions> = {}) => clientOptions(server, 'client-secret', extra);
+const options = (extra: OptionChanges = {}) => clientOptions(server, 'client-secret', extra);
 const paths = () => server.seen.map((r) => r.path);
 
 /** Token endpoint numbering its tokens, a revocation endpoint answering `revoked`, an API taking `good-*`. */

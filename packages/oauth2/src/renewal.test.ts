@@ -2,13 +2,13 @@ import { withAuth } from '@authbelt/adapter-fetch';
 import type { AuthRequest } from '@authbelt/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OAuth2Auth } from './oauth2-auth.js';
-import type { OAuth2AuthOptions } from './options.js';
 import {
   clientOptions,
   codeOf,
   failure,
   form,
   json,
+  type OptionChanges,
   type ScriptServer,
   serveScripts,
 } from './script-server.test-helper.js';
@@ -21,7 +21,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const options = (extra: Partial<OAuth2AuthOptions> = {}) => clientOptions(server, 'client-secret', extra);
+const options = (extra: OptionChanges = {}) => clientOptions(server, 'client-secret', extra);
 const grants = () => server.seen.filter((r) => r.path === '/token').length;
 
 /** A token endpoint numbering tokens that live `expiresIn` seconds, and an API that takes any. */

@@ -85,12 +85,12 @@ export function serveScripts(started: (server: ScriptServer) => void): void {
   });
 }
 
+/** Options to change, `undefined` to leave one out. */
+export type OptionChanges = { [K in keyof OAuth2AuthOptions]?: OAuth2AuthOptions[K] | undefined };
+
 /** Options for the confidential client `app` (client_secret_basic with `secret`) at `server`'s `/token`. */
-export const clientOptions = (
-  server: ScriptServer,
-  secret: string,
-  extra: Partial<OAuth2AuthOptions> = {},
-): OAuth2AuthOptions => ({ tokenEndpoint: `${server.url}/token`, clientId: 'app', clientSecret: secret, ...extra });
+export const clientOptions = (server: ScriptServer, secret: string, extra: OptionChanges = {}): OAuth2AuthOptions =>
+  ({ tokenEndpoint: `${server.url}/token`, clientId: 'app', clientSecret: secret, ...extra }) as OAuth2AuthOptions;
 
 /** An AuthError's code, or the value itself. */
 export const codeOf = (error: unknown): unknown => (isAuthError(error) ? error.code : error);

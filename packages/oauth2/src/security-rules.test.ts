@@ -11,6 +11,7 @@ import {
   failure,
   form,
   json,
+  type OptionChanges,
   type ScriptServer,
   type Seen,
   serveScripts,
@@ -25,7 +26,7 @@ const SECRET = 'client-secret-never-printed';
 const tokenRequests = () => server.seen.filter((r) => r.path === '/token');
 const apiRequests = () => server.seen.filter((r) => r.path.startsWith('/api'));
 
-const options = (extra: Partial<OAuth2AuthOptions> = {}) => clientOptions(server, SECRET, extra);
+const options = (extra: OptionChanges = {}) => clientOptions(server, SECRET, extra);
 
 /** A token endpoint answering `token(i, form)`, and an API answering `api(authorization, request)`. */
 function script(token: (index: number, body: URLSearchParams) => Answer, api: (auth: string, request: Seen) => Answer) {
@@ -46,7 +47,7 @@ describe('plain http to the authorization server: refused unless loopback or all
     'deviceAuthorizationEndpoint',
     'revocationEndpoint',
   ] as const)('%s on plain http to another host is ERR_INSECURE_TRANSPORT at construction', (name) => {
-    const given: Partial<OAuth2AuthOptions> = { [name]: 'http://auth.example.org:8080/x' };
+    const given: OptionChanges = { [name]: 'http://auth.example.org:8080/x' };
     if (name === 'issuer') given.tokenEndpoint = undefined;
     let error: unknown;
     try {
