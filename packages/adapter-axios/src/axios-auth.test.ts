@@ -1,7 +1,7 @@
 import { BasicAuth } from '@authbelt/basic';
 import { DigestAuth } from '@authbelt/digest';
 import { startTestServer, type TestServer } from '@authbelt/test-server';
-import axios from 'axios';
+import axios, { type AxiosBasicCredentials } from 'axios';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withAuth } from './index.js';
 import { TokenAuth } from './test-helpers.js';
@@ -121,7 +121,7 @@ describe('a URL’s userinfo with the http adapter (which axios sends as Basic)'
 
 describe('the Authorization axios’s own credentials make (http adapter)', () => {
   /** The Authorization header plain axios, then axios under withAuth, send for `url` with `config`. */
-  const sentBoth = async (url: string, config: Parameters<typeof axios.create>[0]) => {
+  const sentBoth = async (url: string, config: { auth?: AxiosBasicCredentials }) => {
     await axios.get(url, { ...config, adapter: 'http', validateStatus: () => true });
     await withAuth(axios.create({ ...config, adapter: 'http' }), new TokenAuth()).get(url, {
       validateStatus: () => true,

@@ -20,3 +20,9 @@ export class ChallengeTokenAuth extends AuthBase {
     }
   }
 }
+
+/** Test-server routes: `/hop` redirects to `/token`, which wants `X-TokenAuth: tok`. */
+export const tokenBehindHop = {
+  '/token': { auth: 'header', header: { name: 'X-TokenAuth', value: 'tok' } },
+  '/hop': { redirect: { location: '/token' } },
+} as const;

@@ -400,7 +400,7 @@ describe.each(adapters)('what the caller gets with the %s adapter', (adapter) =>
     const kindOf = (request: unknown) => (request instanceof Request ? 'fetch' : 'http');
     try {
       for (const fallback of [adapter, undefined]) {
-        axios.defaults.adapter = fallback;
+        (axios.defaults as { adapter?: unknown }).adapter = fallback;
         const plain = axios.create();
         plain.interceptors.request.use((config) => ({ ...config, adapter: undefined }) as never);
         const api = withAuth(axios.create(), new TokenAuth());
@@ -413,7 +413,7 @@ describe.each(adapters)('what the caller gets with the %s adapter', (adapter) =>
           expect(kindOf((await plain.get(`${server.url}/landing`).catch((e) => e.response))?.request)).toBe(fallback);
       }
     } finally {
-      axios.defaults.adapter = saved;
+      (axios.defaults as { adapter?: unknown }).adapter = saved;
     }
   });
 });
