@@ -1,0 +1,119 @@
+import { Stream } from 'node:stream';
+import { AuthBase, type AuthFlow, type AuthRequest, isAuthError } from '@authbelt/core';
+import { DigestAuth } from '@authbelt/digest';
+import { startTestServer, type TestServer } from '@authbelt/test-server';
+import axios from 'axios';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withAuth } from './index.js';
+import { ChallengeTokenAuth } from './test-helpers.js';
+
+// The body as a scheme reads it (Digest auth-int hashes it) is exactly what
+// axios sends; a stream is sent once and never read ahead or sent again.
+
+/** Reads the request's body bytes up front, as a scheme signing the body would. */
+class BodyReadingAuth extends AuthBase {
+  seen: string | undefined;
+  override async *flow(request: AuthRequest): AuthFlow {
+    const bytes = await request.body?.bytes();
+    this.seen = bytes === undefined ? undefined : new TextDecoder().decode(bytes);
+    yield request;
+  }
+}
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({
+    routes: {
+      '/int': { auth: 'digest', realm: 'r', users: { Mufasa: 'Circle of Life' }, qop: ['auth-int'] },
+      '/token': { auth: 'header', header: { name: 'X-TokenAuth', value: 'tok' } },
+    },
+  });
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => {
+  server.reset();
+});
+
+const digest = () => new DigestAuth('Mufasa', 'Circle of Life');
+const error = (pending: Promise<unknown>) =>
+  pending.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+const form = () => {
+  const data = new FormData();
+  data.append('field', 'value');
+  return data;
+};
+
+describe.each(['http', 'fetch'] as const)('Digest auth-int over an axios body with the %s adapter', (adapter) => {
+  it.each<[string, () => unknown]>([
+    ['string', () => 'héllo wörld'],
+    ['ArrayBuffer', () => new Uint8Array([5, 6, 7]).buffer],
+    // A small Buffer is a view into Node's shared pool, at an offset.
+    ['Buffer', () => Buffer.from([0, 1, 2, 255])],
+    ['Blob', () => new Blob(['blob body'], { type: 'application/x-blob' })],
+    ['FormData', form],
+  ])('hashes a %s body as it is sent: the server accepts the answer', async (_kind, body) => {
+    const response = await withAuth(axios.create({ adapter }), digest()).put(`${server.url}/int`, body());
+    expect(response.status).toBe(200);
+    expect(server.requests.map((r) => r.status)).toEqual([401, 200]);
+  });
+
+  it('refuses a scheme reading a stream ahead of sending it (ERR_BODY_NOT_REPLAYABLE): nothing is sent', async () => {
+    const body = adapter === 'http' ? Stream.Readable.from([Buffer.from('x')]) : new Blob(['x']).stream();
+    const failed = await error(
+      withAuth(axios.create({ adapter }), new BodyReadingAuth()).put(`${server.url}/int`, body),
+    );
+    expect(isAuthError(failed) && `${failed.code}: ${failed.message}`).toBe(
+      'ERR_BODY_NOT_REPLAYABLE: A stream body cannot be read before it is sent',
+    );
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('refuses a scheme reading data transformRequest left as something axios cannot send (ERR_INVALID_ARGUMENT)', async () => {
+    const config = { adapter, transformRequest: [(data: unknown) => data] };
+    const failed = await error(withAuth(axios.create(config), new BodyReadingAuth()).put(`${server.url}/int`, 42));
+    expect(isAuthError(failed) && `${failed.code}: ${failed.message}`).toBe(
+      'ERR_INVALID_ARGUMENT: The request data is not a string, ArrayBuffer, Buffer, Blob, FormData or stream after transformRequest',
+    );
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('bodies only one adapter takes', () => {
+  it('the fetch adapter: a URLSearchParams left by transformRequest is hashed as sent', async () => {
+    const api = withAuth(axios.create({ adapter: 'fetch', transformRequest: [(data: unknown) => data] }), digest());
+    const response = await api.put(`${server.url}/int`, new URLSearchParams({ a: '1', b: 'two words' }));
+    expect(response.status).toBe(200);
+    expect(new TextDecoder().decode(server.requests[1]?.body)).toBe('a=1&b=two+words');
+  });
+
+  it('the http adapter: a legacy Node stream (pipe, not async-iterable) is sent once, never again', async () => {
+    const legacy = new Stream() as Stream & { readable: boolean };
+    legacy.readable = true;
+    setImmediate(() => {
+      legacy.emit('data', Buffer.from('legacy'));
+      legacy.emit('end');
+    });
+    const failed = await error(
+      withAuth(axios.create({ adapter: 'http' }), new ChallengeTokenAuth()).post(`${server.url}/token`, legacy),
+    );
+    expect(isAuthError(failed) && failed.code).toBe('ERR_BODY_NOT_REPLAYABLE');
+    expect(server.requests.map((r) => [r.status, new TextDecoder().decode(r.body)])).toEqual([[401, 'legacy']]);
+  });
+});
+
+describe('what a scheme reads of a body', () => {
+  it('reads the bytes axios sends, and reads them again the same', async () => {
+    const auth = new BodyReadingAuth();
+    const api = withAuth(axios.create({ adapter: 'http' }), auth);
+    await api.post(`${server.url}/token`, 'once', { validateStatus: () => true });
+    await api.post(`${server.url}/token`, 'twice', { validateStatus: () => true });
+    expect(auth.seen).toBe('twice');
+    expect(server.requests.map((r) => new TextDecoder().decode(r.body))).toEqual(['once', 'twice']);
+  });
+});
