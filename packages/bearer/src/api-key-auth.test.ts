@@ -81,6 +81,7 @@ describe('ApiKeyAuth refuses what it cannot send, at construction', () => {
   });
 
   it.each([
+    [undefined, 'ApiKeyAuth takes exactly one of the options header and query'],
     [{ header: 42 }, 'ApiKeyAuth option header must be a header name'],
     [{ query: 42 }, 'ApiKeyAuth option query must be a parameter name'],
     [{ header: 'X-API-Key', scheme: 42 }, 'ApiKeyAuth option scheme must be an auth-scheme'],

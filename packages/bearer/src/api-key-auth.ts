@@ -114,7 +114,8 @@ export class ApiKeyAuth extends AuthBase {
       if (scheme !== undefined && (typeof scheme !== 'string' || !isToken(scheme))) {
         throw new AuthError('ERR_INVALID_ARGUMENT', 'ApiKeyAuth option scheme must be an auth-scheme (RFC 9110 token)');
       }
-      this.#header = header.toLowerCase();
+      // Headers matches names case-insensitively.
+      this.#header = header;
       // RFC 9110 §11.4: after a scheme the credentials are a token68; a header of its own takes any field value.
       this.#value =
         scheme === undefined ? checkFieldValue(key, 'The API key') : `${scheme} ${checkB64token(key, 'The API key')}`;

@@ -15,7 +15,8 @@ interface ContextStore {
   getStore(): unknown;
 }
 
-type Builtins = { process?: { getBuiltinModule?: (id: string) => unknown } };
+// Where either is missing (browsers, older runtimes), reading it throws, and asyncContext's catch leaves null.
+type Builtins = { process: { getBuiltinModule: (id: string) => { AsyncLocalStorage: new () => ContextStore } } };
 
 let contextStore: ContextStore | null | undefined;
 
@@ -29,11 +30,8 @@ function asyncContext(): ContextStore | null {
   if (contextStore === undefined) {
     contextStore = null;
     try {
-      const process = (globalThis as Builtins).process;
-      const hooks = process?.getBuiltinModule?.('node:async_hooks') as
-        | { AsyncLocalStorage?: new () => ContextStore }
-        | undefined;
-      if (typeof hooks?.AsyncLocalStorage === 'function') contextStore = new hooks.AsyncLocalStorage();
+      const hooks = (globalThis as unknown as Builtins).process.getBuiltinModule('node:async_hooks');
+      contextStore = new hooks.AsyncLocalStorage();
     } catch {
       // No async context on this runtime: the synchronous check below still applies.
     }
@@ -135,9 +133,10 @@ export class TokenLifecycle {
     if (this.#flight === undefined) {
       const flight = this.#call();
       this.#flight = flight;
-      // Settled, the flight is forgotten: after a failure the next request tries again.
+      // Settled, the flight is forgotten: after a failure the next request tries again. (No other
+      // flight can have begun meanwhile: one begins only when none is under way.)
       const forget = () => {
-        if (this.#flight === flight) this.#flight = undefined;
+        this.#flight = undefined;
       };
       flight.then(forget, forget);
     }

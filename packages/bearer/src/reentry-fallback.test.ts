@@ -35,3 +35,17 @@ it('without AsyncLocalStorage, a provider that calls the wrapped client before i
   expect(isAuthError(error) && error.code).toBe('ERR_PROVIDER_REENTRY');
   expect(server.bearer.logins()).toBe(0);
 });
+
+it('without AsyncLocalStorage, requests from outside the provider share its call', async () => {
+  const login = async () => {
+    const answer = await fetch(`${server.url}/login`, {
+      method: 'POST',
+      body: JSON.stringify({ username: 'ada', password: 'lovelace' }),
+    });
+    return ((await answer.json()) as { access_token: string }).access_token;
+  };
+  const api = withAuth(fetch, new BearerAuth(login));
+  const responses = await Promise.all([api(`${server.url}/api`), api(`${server.url}/api`), api(`${server.url}/api`)]);
+  expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
+  expect(server.bearer.logins()).toBe(1);
+});

@@ -74,11 +74,9 @@ export interface HeldToken {
 const PLAUSIBLE_MS = 1e11;
 
 function decodeBase64url(part: string): string {
-  const base64 = part.replace(/-/g, '+').replace(/_/g, '/');
-  const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return new TextDecoder().decode(bytes);
+  // atob takes base64 without its padding (WHATWG forgiving-base64 decode).
+  const binary = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
+  return new TextDecoder().decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)));
 }
 
 /**
@@ -91,8 +89,8 @@ export function jwtExpiry(token: string): number | undefined {
   const parts = token.split('.');
   if (parts.length !== 3 || (parts[1] as string).length > 16_384) return undefined;
   try {
-    const claims: unknown = JSON.parse(decodeBase64url(parts[1] as string));
-    const exp = (claims as { exp?: unknown } | null)?.exp;
+    // A payload of null throws here, which the catch turns into undefined.
+    const { exp } = JSON.parse(decodeBase64url(parts[1] as string)) as { exp?: unknown };
     return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
   } catch {
     return undefined;

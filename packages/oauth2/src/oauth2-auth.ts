@@ -305,9 +305,10 @@ export class OAuth2Auth extends AuthBase {
         return metadata;
       })();
       this.#server = server;
-      // A failed discovery is tried again by the next request.
+      // A failed discovery is tried again by the next request. (No other discovery can have begun
+      // meanwhile: one begins only when none is held.)
       server.catch(() => {
-        if (this.#server === server) this.#server = undefined;
+        this.#server = undefined;
       });
     }
     return this.#server;
