@@ -2,7 +2,7 @@ import { startTestServer, type TestServer } from '@authbelt/test-server';
 import axios, { type AxiosRequestConfig } from 'axios';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withAuth } from './index.js';
-import { TokenAuth } from './test-helpers.js';
+import { TokenAuth, tokenBehindHop } from './test-helpers.js';
 
 // The headers each leg sends are the caller's as axios would send them: a
 // `false`, `null` or `undefined` value means "not sent", and the scheme's own
@@ -11,9 +11,7 @@ import { TokenAuth } from './test-helpers.js';
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startTestServer({
-    routes: { '/token': { auth: 'header', header: { name: 'X-TokenAuth', value: 'tok' } } },
-  });
+  server = await startTestServer({ routes: tokenBehindHop });
 });
 afterAll(async () => {
   await server.close();
