@@ -173,10 +173,10 @@ let utf8HeaderValues: boolean | undefined;
 function headersTakeAnyString(): boolean {
   try {
     new Headers({ probe: '\u0100' });
-    return true;
   } catch {
     return false;
   }
+  return true;
 }
 
 /**
