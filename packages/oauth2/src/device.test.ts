@@ -152,4 +152,32 @@ describe('device authorization: before any polling', () => {
     expect((failure as Error).message).toBe('The device code expired before the user approved (expired_token)');
     expect(polls()).toHaveLength(0);
   });
+
+  it('hands over the complete verification URI when the server gives one, and stops at once when aborted there', async () => {
+    script([{ error: 'authorization_pending' }], {
+      ...DEVICE,
+      verification_uri_complete: 'https://example.org/device?user_code=WDJB-MJHT',
+    });
+    const controller = new AbortController();
+    const shown: unknown[] = [];
+    const failure = await auth()
+      .deviceAuthorization({
+        onUserCode: (code) => {
+          shown.push(code);
+          controller.abort(new Error('not now'));
+        },
+        signal: controller.signal,
+      })
+      .catch((e: unknown) => e);
+    expect(shown).toEqual([
+      {
+        userCode: 'WDJB-MJHT',
+        verificationUri: 'https://example.org/device',
+        verificationUriComplete: 'https://example.org/device?user_code=WDJB-MJHT',
+        expiresIn: 600,
+      },
+    ]);
+    expect((failure as Error).message).toBe('not now');
+    expect(polls()).toHaveLength(0);
+  });
 });

@@ -97,3 +97,19 @@ describe('DPoP proofs (RFC 9449)', () => {
     expect(a?.jti).not.toBe(b?.jti);
   });
 });
+
+describe('DPoP nonce after the resend', () => {
+  it('a nonce on the answer to the resend is the one the next proof carries', async () => {
+    serve((i) =>
+      i === 0
+        ? nonceChallenge(401, 'DPoP error="use_dpop_nonce"', 'n1')
+        : i === 1
+          ? { status: 200, headers: { 'dpop-nonce': 'n2' } }
+          : { status: 200 },
+    );
+    const api = withAuth(fetch, new OAuth2Auth(clientOptions(server, 's', { dpop: true })));
+    await api(`${server.url}/api`);
+    await api(`${server.url}/api`);
+    expect(apiRequests().map((r) => claims(r.headers.dpop).nonce)).toEqual([undefined, 'n1', 'n2']);
+  });
+});
