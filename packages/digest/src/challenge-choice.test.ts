@@ -40,6 +40,28 @@ async function refusal(...challenges: string[]): Promise<{ code: string; message
   return undefined;
 }
 
+// First in this file, so that it is the test that builds the algorithm table here.
+describe('the strongest challenge offered is answered', () => {
+  it('SHA-512-256 over SHA-256 over SHA-512 over MD5, and of one hash the plain variant over -sess', async () => {
+    const offer = (algorithm: string) => `Digest realm="r", nonce="${algorithm}", qop="auth", algorithm=${algorithm}`;
+    const ranked = [
+      'SHA-512-256',
+      'SHA-512-256-sess',
+      'SHA-256',
+      'SHA-256-sess',
+      'SHA-512',
+      'SHA-512-sess',
+      'MD5',
+      'MD5-sess',
+    ];
+    for (let i = 0; i < ranked.length - 1; i++) {
+      const [stronger, weaker] = [ranked[i] as string, ranked[i + 1] as string];
+      expect((await answerTo(offer(weaker), offer(stronger)))?.algorithm, `${stronger} over ${weaker}`).toBe(stronger);
+      expect((await answerTo(offer(stronger), offer(weaker)))?.algorithm, `${stronger} over ${weaker}`).toBe(stronger);
+    }
+  });
+});
+
 describe('algorithm names as servers write them', () => {
   it.each([
     'Sha-256-Sess',

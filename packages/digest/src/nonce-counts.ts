@@ -111,7 +111,9 @@ export class NonceCounts {
   /** A space no longer holds `nonce` as its current one. */
   unpin(origin: string, nonce: string): void {
     const entry = this.#entries.get(this.#key(origin, nonce));
-    if (entry === undefined || entry.pins === 0) return;
+    // Every unpin follows a pin of the same nonce (a space pins its current
+    // nonce once and unpins it once), and a pinned entry is never dropped.
+    if (entry === undefined) return;
     if (--entry.pins === 0) {
       this.#pinned--;
       this.#trim();
