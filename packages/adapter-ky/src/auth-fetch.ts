@@ -52,7 +52,8 @@ export interface KyAuthOptions {
  * retries, hooks and `throwHttpErrors` wrap the whole exchange.
  */
 export function authFetch(auth: AuthBase, inner: FetchLike | undefined, options: KyAuthOptions): FetchLike {
-  const redirects = options.redirects ?? (redirectsAreOpaque() ? 'client' : 'authbelt');
+  // authbelt follows with 'authbelt', or by default where a manual redirect is not opaque (outside browsers).
+  const authbeltFollows = options.redirects === undefined ? !redirectsAreOpaque() : options.redirects === 'authbelt';
   return async (input, init) => {
     const fetchFn: FetchLike = inner ?? ((i, o) => globalThis.fetch(i, o));
     const ownRealm = inner === undefined || inner === globalThis.fetch;
@@ -65,7 +66,7 @@ export function authFetch(auth: AuthBase, inner: FetchLike | undefined, options:
     const request: AuthRequest = { method: source.method, url: href, headers: new Headers(source.headers) };
     const body = requestMayHaveBody(source) ? new RequestBody(source) : undefined;
     if (body !== undefined) request.body = body;
-    const followHere = redirects === 'authbelt' && source.redirect === 'follow';
+    const followHere = authbeltFollows && source.redirect === 'follow';
 
     try {
       return await authenticate<Response>(
