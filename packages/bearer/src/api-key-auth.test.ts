@@ -91,7 +91,7 @@ describe('ApiKeyAuth refuses what it cannot send, at construction', () => {
     [{ query: '' }, 'ApiKeyAuth option query must be a non-empty parameter name'],
     [{ header: 'X API' }, 'ApiKeyAuth option header must be a header name (RFC 9110 token)'],
     [{ header: 'Authorization', scheme: 'To ken' }, 'ApiKeyAuth option scheme must be an auth-scheme (RFC 9110 token)'],
-  ])('refuses options %j with ERR_INVALID_ARGUMENT: %s', (options, message) => {
+  ])('refuses options (case %#) with ERR_INVALID_ARGUMENT: %s', (options, message) => {
     const error = caught(() => new ApiKeyAuth('k', options as unknown as ApiKeyOptions));
     expect(isAuthError(error) && error.code).toBe('ERR_INVALID_ARGUMENT');
     expect((error as Error).message).toBe(message);
@@ -124,6 +124,14 @@ describe('ApiKeyAuth in the query', () => {
     expect((await sent(auth, 'https://other.test/p')).url).toBe('https://other.test/p');
     expect(auth.appliesTo(new URL('https://other.test/'), new URL('https://api.test/'))).toBe(false);
     expect(auth.appliesTo(new URL('https://api.test/x'), new URL('https://api.test/'))).toBe(true);
+  });
+});
+
+describe('ApiKeyAuth over plain http', () => {
+  it('refuses a listed plain-http origin that is not loopback, naming an API key', () => {
+    const error = caught(() => new ApiKeyAuth('k', { header: 'X-API-Key', origins: ['http://api.example.test'] }));
+    expect(isAuthError(error) && error.code).toBe('ERR_INSECURE_TRANSPORT');
+    expect((error as Error).message).toMatch(/^Refusing to send an API key over plain http to api\.example\.test/);
   });
 });
 

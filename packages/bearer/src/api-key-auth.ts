@@ -59,8 +59,9 @@ const decodeName = (pair: string): string | undefined => {
   try {
     return decodeURIComponent((pair.split('=', 1)[0] as string).replace(/\+/g, ' '));
   } catch {
-    return undefined;
+    // A malformed %-escape: a name no key can have.
   }
+  return undefined;
 };
 
 /**

@@ -125,7 +125,8 @@ export class TokenLifecycle {
    */
   replace(sent: HeldToken): HeldToken | Promise<HeldToken> {
     if (this.#current !== undefined && this.#current !== sent) return this.token();
-    if (this.#current === sent) this.#current = undefined;
+    // The current token is the refused one, or there is none.
+    this.#current = undefined;
     return this.#renew();
   }
 

@@ -89,7 +89,7 @@ describe('scope options', () => {
   it.each([
     [{ origins: 'https://api.example.test' }, 'BearerAuth option origins must be a non-empty array of http(s) origins'],
     [{ allowInsecureHttp: 1 }, 'BearerAuth option allowInsecureHttp must be a boolean'],
-  ])('says what a bad option must be: %j', (options, message) => {
+  ])('says what a bad option must be (case %#)', (options, message) => {
     expect(() => new BearerAuth(TOKEN, options as never)).toThrow(refusal('ERR_INVALID_ARGUMENT', message));
   });
 

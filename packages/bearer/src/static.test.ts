@@ -79,7 +79,7 @@ describe('BearerAuth with a static token', () => {
     [{ allowInsecureHttp: 'yes' }, /allowInsecureHttp/],
     [{ origins: ['ftp://a.test'] }, /origins\[0\]/],
     [{ origins: [] }, /origins/],
-  ])('refuses bad options at construction, naming the option: %j', (options, name) => {
+  ])('refuses bad options at construction, naming the option (case %#)', (options, name) => {
     const error = caught(() => new BearerAuth(TOKEN, options as never));
     expect(isAuthError(error) && error.code).toBe('ERR_INVALID_ARGUMENT');
     expect((error as Error).message).toMatch(name);
@@ -194,7 +194,7 @@ describe('ApiKeyAuth', () => {
     [{ query: 'api_key', scheme: 'Token' }, /scheme/],
     [{ query: '' }, /query/],
     [{ header: 'X-API-Key', prefix: 'Token' }, /prefix/],
-  ])('refuses bad options at construction, naming the option: %j', (options, name) => {
+  ])('refuses bad options at construction, naming the option (case %#)', (options, name) => {
     const error = caught(() => new ApiKeyAuth('k', options as never));
     expect(isAuthError(error) && error.code).toBe('ERR_INVALID_ARGUMENT');
     expect((error as Error).message).toMatch(name);

@@ -88,13 +88,13 @@ function decodeBase64url(part: string): string {
 export function jwtExpiry(token: string): number | undefined {
   const parts = token.split('.');
   if (parts.length !== 3 || (parts[1] as string).length > 16_384) return undefined;
+  let exp: unknown;
   try {
-    // A payload of null throws here, which the catch turns into undefined.
-    const { exp } = JSON.parse(decodeBase64url(parts[1] as string)) as { exp?: unknown };
-    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
+    ({ exp } = JSON.parse(decodeBase64url(parts[1] as string)) as { exp?: unknown });
   } catch {
-    return undefined;
+    // Not base64url, not JSON, or null: no exp.
   }
+  return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
 }
 
 function expiryOf(token: BearerToken, value: string, now: number): number | undefined {

@@ -21,11 +21,12 @@ function isB64tokenChar(code: number): boolean {
  * -1 when `value` is one. An empty value breaks it at 0.
  */
 export function b64tokenError(value: string): number {
+  // Past the end charCodeAt is NaN, which ends both scans.
   let i = 0;
-  while (i < value.length && isB64tokenChar(value.charCodeAt(i))) i++;
+  while (isB64tokenChar(value.charCodeAt(i))) i++;
   // Trailing "=" only, and at least one character before them (an empty value breaks at 0 here too).
   if (i === 0) return 0;
-  while (i < value.length && value.charCodeAt(i) === 0x3d) i++;
+  while (value.charCodeAt(i) === 0x3d) i++;
   return i === value.length ? -1 : i;
 }
 

@@ -104,7 +104,7 @@ describe('device authorization: before any polling', () => {
     [{ onUserCode: () => {}, scope: [] }, 'deviceAuthorization option scope must be a string or an array of strings'],
     [{}, 'deviceAuthorization needs onUserCode'],
     [undefined, 'deviceAuthorization needs onUserCode'],
-  ])('refuses %j: %s', async (given, message) => {
+  ])('refuses options (case %#): %s', async (given, message) => {
     server.answer(() => ({ status: 500 }));
     const failure = await auth()
       .deviceAuthorization(given as never)

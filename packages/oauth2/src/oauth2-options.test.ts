@@ -69,7 +69,7 @@ describe('OAuth2Auth options: refused at construction with ERR_INVALID_ARGUMENT,
       "OAuth2Auth clientAuth client_secret_post needs a clientSecret; use 'none' for a public client",
     ],
     [{ grant: 'refresh_token' }, "OAuth2Auth grant 'refresh_token' needs tokens.refreshToken"],
-  ])('%j: %s', (given, message) => {
+  ])('refuses options (case %#): %s', (given, message) => {
     const error = refusal(given);
     expect(isAuthError(error) && error.code).toBe('ERR_INVALID_ARGUMENT');
     if (typeof message === 'string') expect((error as Error).message).toBe(message);
@@ -92,7 +92,7 @@ describe('OAuth2Auth options: refused at construction with ERR_INVALID_ARGUMENT,
     [{ tokens: { accessToken: 'a', expiresAt: new Date(), tokenType: 'DPoP', scope: '' } }],
     [{ tokens: { expiresAt: 0 } }],
     [{ renewBefore: 0, onTokens: () => {}, fetch, dpop: true }],
-  ])('takes %j', (given) => {
+  ])('takes options (case %#)', (given) => {
     expect(refusal(given)).toBeUndefined();
   });
 });
