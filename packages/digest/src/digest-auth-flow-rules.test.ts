@@ -192,3 +192,40 @@ describe('Authentication-Info (RFC 7615, RFC 7616 §3.5)', () => {
     expect(sentParams(second[0]?.request.headers as Headers)).toMatchObject({ nonce, nc: '00000002' });
   });
 });
+
+describe('what a caller reads when the server is not proven', () => {
+  it('an Authentication-Info that cannot be parsed: the header named, the parse error as cause', async () => {
+    const server = new FakeDigestServer({ qop: 'auth' });
+    const garbled: Server = async (request) => {
+      const answer = await server.handle(request);
+      if (answer.status === 200) answer.headers.set('authentication-info', 'rspauth="unterminated');
+      return answer;
+    };
+    const { error } = await run(digest(), get(URL_A), garbled);
+    expect(isAuthError(error) && error.code).toBe('ERR_SERVER_NOT_AUTHENTICATED');
+    expect((error as Error).message).toBe('The authentication-info header cannot be parsed');
+    expect(isAuthError((error as Error).cause)).toBe(true);
+  });
+
+  it('a wrong rspauth: the message says the server did not prove it knows the credentials', async () => {
+    const bad = new FakeDigestServer({ qop: 'auth', algorithm: 'SHA-256', rspauth: 'bad' });
+    const { error } = await run(digest(), get(URL_A), bad.handle);
+    expect((error as Error).message).toBe(
+      "The server's rspauth does not match: it did not prove it knows the credentials",
+    );
+  });
+});
+
+describe('a subclass that keeps its credentials from a request', () => {
+  it('sendsTo false: the 401 is not answered, nothing is sent with credentials', async () => {
+    class NotHere extends DigestAuth {
+      protected override sendsTo(request: AuthRequest): boolean {
+        return !request.url.startsWith('http://a.test/');
+      }
+    }
+    const server = new FakeDigestServer({ qop: 'auth' });
+    const legs = await drive(new NotHere('Mufasa', 'Circle of Life'), get(URL_A), server.handle);
+    expect(statuses(legs)).toEqual([401]);
+    expect(answered(legs)).toEqual([false]);
+  });
+});

@@ -49,6 +49,17 @@ describe('DigestAuth options: each refused with ERR_INVALID_ARGUMENT saying what
     );
   });
 
+  it('a subclass that declares no options of its own refuses null options as not an object', () => {
+    class LooseDigestAuth extends DigestAuth {}
+    expect(() => new LooseDigestAuth('u', 'p', null as unknown as DigestAuthOptions)).toThrowError(
+      'LooseDigestAuth options must be an object',
+    );
+  });
+
+  it.each(['auth', 'auth-int'] as const)('qop %j is taken', (qop) => {
+    expect(refusal({ qop })).toBe(undefined);
+  });
+
   it('every option at its smallest allowed value is taken', () => {
     expect(refusal({ maxProtectionSpaces: 1, algorithms: ['MD5'], requireQop: false, qop: 'auth-int' })).toBe(
       undefined,
