@@ -114,6 +114,15 @@ describe('quoted-string and quoted-pair (RFC 9110 §5.6.4)', () => {
     rejects(() => parseAuthParams('a="x\x01"'), 'Invalid character in a quoted-string at position 4', 4);
   });
 
+  it('reports a control character in a later quoted-string at its own position, past the clean ones before it', () => {
+    rejects(
+      () => parseChallenges('Digest realm="ok", nonce="a\x7fb"'),
+      'Invalid character in a quoted-string at position 27',
+      27,
+    );
+    rejects(() => parseAuthParams('a="x", b="y", c="\x00"'), 'Invalid character in a quoted-string at position 17', 17);
+  });
+
   it('refuses a control character in a quoted-string with a quoted-pair', () => {
     rejects(() => parseAuthParams('a="\\x\x01"'), 'Invalid character in a quoted-string at position 5', 5);
   });
