@@ -1,7 +1,9 @@
 import { type AuthBase, AuthError, type AuthRequest, type AuthResponse, authenticate } from '@authbelt/core';
 import { Dispatcher, errors, type Pool } from 'undici';
+import { isNewApiHandler, legacyHandlerFor } from './new-api-handler.js';
 
-type LegacyHandler = {
+/** undici's legacy handler API, the one this dispatcher drives. */
+export type LegacyHandler = {
   onConnect(abort: (reason?: Error) => void, context?: object): void;
   onHeaders(status: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean;
   onData(chunk: Buffer): boolean;
@@ -88,15 +90,22 @@ export class AbsoluteFormDispatcher extends Dispatcher {
     const caller = handler as unknown as LegacyHandler;
     // As undici's dispatchers: a handler without a callback is refused, through its onError if it has one.
     const missing = CALLBACKS.find((name) => typeof caller[name] !== 'function');
-    if (missing !== undefined) {
+    if (missing !== undefined && isNewApiHandler(handler)) {
+      // undici 7's API (interceptors, compose): driven through a legacy handler, as undici's dispatchers do.
+      this.#run(options, legacyHandlerFor(handler));
+    } else if (missing !== undefined) {
       const error = new errors.InvalidArgumentError(`invalid ${missing} method`);
       if (typeof caller.onError !== 'function') throw error;
       caller.onError(error);
     } else {
-      this.#exchange(options, caller).catch((error: unknown) => caller.onError(error as Error));
+      this.#run(options, caller);
     }
     // Never busy, as undici's Agent: requests wait in the pool, so there is no 'drain' to wait for.
     return true;
+  }
+
+  #run(options: Dispatcher.DispatchOptions, caller: LegacyHandler): void {
+    this.#exchange(options, caller).catch((error: unknown) => caller.onError(error as Error));
   }
 
   async #exchange(options: Dispatcher.DispatchOptions, caller: LegacyHandler): Promise<void> {

@@ -1,0 +1,227 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ProxyBasicAuth } from '@authbelt/basic';
+import { ProxyDigestAuth } from '@authbelt/proxy-digest';
+import { startTestServer, type TestServer } from '@authbelt/test-server';
+import { type Dispatcher, interceptors, fetch as undiciFetch, request as undiciRequest } from 'undici';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { proxyDispatcher } from './proxy-dispatcher.js';
+
+// undici 7's handler API (what its interceptors pass down): driven by
+// proxyDispatcher as by undici's own dispatchers.
+
+let digestProxy: TestServer;
+let basicProxy: TestServer;
+let origin: TestServer;
+let secureOrigin: TestServer;
+
+beforeAll(async () => {
+  digestProxy = await startTestServer({ proxy: { auth: 'digest', realm: 'proxy', users: { pu: 'pp' } } });
+  basicProxy = await startTestServer({ proxy: { auth: 'basic', realm: 'proxy', users: { pu: 'pp' } } });
+  origin = await startTestServer({
+    routes: {
+      '/open': {},
+      '/moved': { redirect: { location: '/open' } },
+      // Two WWW-Authenticate lines: a repeated response header.
+      '/twice': { auth: 'basic', users: { u: 'p' }, challenges: ['Basic realm="a"', 'Basic realm="b"'] },
+    },
+  });
+  secureOrigin = await startTestServer({ tls: true, routes: { '/open': {} } });
+});
+afterAll(async () => {
+  await Promise.all([digestProxy.close(), basicProxy.close(), origin.close(), secureOrigin.close()]);
+});
+beforeEach(() => {
+  for (const server of [digestProxy, basicProxy, origin, secureOrigin]) server.reset();
+});
+
+const throughDigestProxy = () =>
+  proxyDispatcher({
+    proxy: digestProxy.url,
+    auth: new ProxyDigestAuth('pu', 'pp'),
+    requestTls: { ca: secureOrigin.ca ?? '' },
+  });
+
+describe('proxyDispatcher composed with undici 7 interceptors', () => {
+  it('answers the proxy’s 407 under interceptors.retry: undici.fetch gets the origin’s 200 body, in absolute-form and through a tunnel', async () => {
+    // A dispatcher (and scheme) for each target, so each meets the 407.
+    const dispatchers = [throughDigestProxy(), throughDigestProxy()] as const;
+    const [forPlain, forTunnel] = dispatchers.map((d) =>
+      d.compose(interceptors.retry({ maxRetries: 1, minTimeout: 10 })),
+    ) as [Dispatcher, Dispatcher];
+    const plain = await undiciFetch(`${origin.url}/open?x=1`, { dispatcher: forPlain });
+    expect(plain.status).toBe(200);
+    expect(JSON.parse(await plain.text())).toMatchObject({ method: 'GET', target: '/open?x=1' });
+    expect(digestProxy.requests.map((r) => r.status)).toEqual([407, 200]);
+    digestProxy.reset();
+    const tunnelled = await undiciFetch(`${secureOrigin.url}/open?y=2`, { dispatcher: forTunnel });
+    expect(tunnelled.status).toBe(200);
+    expect(JSON.parse(await tunnelled.text())).toMatchObject({ method: 'GET', target: '/open?y=2' });
+    expect(digestProxy.requests.map((r) => [r.method, r.status])).toEqual([
+      ['CONNECT', 407],
+      ['CONNECT', 200],
+    ]);
+    await Promise.all(dispatchers.map((d) => d.close()));
+  });
+
+  it('sends a POST body under interceptors.retry with ProxyBasicAuth, the origin getting it once', async () => {
+    const dispatcher = proxyDispatcher({ proxy: basicProxy.url, auth: new ProxyBasicAuth('pu', 'pp') });
+    const composed = dispatcher.compose(interceptors.retry({ maxRetries: 1, minTimeout: 10 }));
+    const response = await undiciFetch(`${origin.url}/open`, { method: 'POST', body: 'retried', dispatcher: composed });
+    expect(response.status).toBe(200);
+    expect(JSON.parse(await response.text())).toMatchObject({ method: 'POST', target: '/open' });
+    expect(origin.requests.map((r) => new TextDecoder().decode(r.body))).toEqual(['retried']);
+    await dispatcher.close();
+  });
+
+  it('follows the origin’s redirect under interceptors.redirect (undici.request), each hop through the proxy', async () => {
+    const dispatcher = throughDigestProxy();
+    const composed = dispatcher.compose(interceptors.redirect({ maxRedirections: 1 }));
+    const response = await undiciRequest(`${origin.url}/moved`, { dispatcher: composed });
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(await response.body.text())).toMatchObject({ target: '/open' });
+    expect(origin.requests.map((r) => r.path)).toEqual(['/moved', '/open']);
+    expect(digestProxy.requests.map((r) => [r.target, r.status])).toEqual([
+      [`${origin.url}/moved`, 407],
+      [`${origin.url}/moved`, 302],
+      [`${origin.url}/open`, 200],
+    ]);
+    await dispatcher.close();
+  });
+});
+
+type Controller = {
+  abort(reason?: Error): void;
+  pause(): void;
+  resume(): void;
+  readonly aborted: boolean;
+  readonly paused: boolean;
+  readonly reason: Error | null | undefined;
+};
+
+describe('a handler written for undici 7’s API (dispatcher.dispatch)', () => {
+  it('gets onRequestStart once, then the status and headers (a repeated one as a list), the body and its end, in order', async () => {
+    const dispatcher = throughDigestProxy();
+    const events: string[] = [];
+    const chunks: Buffer[] = [];
+    let seenHeaders: Record<string, string | string[]> = {};
+    let trailers: unknown;
+    await new Promise<void>((resolve, reject) => {
+      const handler = {
+        onRequestStart: () => events.push('request start'),
+        onResponseStart: (
+          _c: Controller,
+          status: number,
+          headers: Record<string, string | string[]>,
+          message: string,
+        ) => {
+          events.push(`response start ${status} ${message}`);
+          seenHeaders = headers;
+        },
+        onResponseData: (_c: Controller, chunk: Buffer) => {
+          if (!events.includes('data')) events.push('data');
+          chunks.push(chunk);
+        },
+        onResponseEnd: (_c: Controller, ends: unknown) => {
+          events.push('end');
+          trailers = ends;
+          resolve();
+        },
+        onResponseError: (_c: Controller, error: Error) => reject(error),
+      };
+      dispatcher.dispatch(
+        { origin: origin.url, path: '/twice', method: 'GET' },
+        handler as unknown as Dispatcher.DispatchHandler,
+      );
+    });
+    expect(events).toEqual(['request start', 'response start 401 Unauthorized', 'data', 'end']);
+    expect(seenHeaders['www-authenticate']).toEqual(['Basic realm="a"', 'Basic realm="b"']);
+    expect(seenHeaders['content-type']).toBe('text/plain');
+    expect(Buffer.concat(chunks).toString()).toBe('authentication required\n');
+    expect({ ...(trailers as object) }).toEqual({});
+    // The proxy's 407 was answered below the handler.
+    expect(digestProxy.requests.map((r) => r.status)).toEqual([407, 401]);
+    await dispatcher.close();
+  });
+
+  it('gets no body while paused, and all of it once resumed', async () => {
+    const dispatcher = throughDigestProxy();
+    const chunks: Buffer[] = [];
+    let started: (c: Controller) => void = () => {};
+    const pausedAtStart = new Promise<Controller>((resolve) => {
+      started = resolve;
+    });
+    const ended = new Promise<void>((resolve, reject) => {
+      const handler = {
+        onRequestStart: () => {},
+        onResponseStart: (c: Controller) => {
+          c.pause();
+          started(c);
+        },
+        onResponseData: (_c: Controller, chunk: Buffer) => chunks.push(chunk),
+        onResponseEnd: () => resolve(),
+        onResponseError: (_c: Controller, error: Error) => reject(error),
+      };
+      dispatcher.dispatch(
+        { origin: origin.url, path: '/open', method: 'GET' },
+        handler as unknown as Dispatcher.DispatchHandler,
+      );
+    });
+    const controller = await Promise.race([pausedAtStart, ended.then(() => Promise.reject(new Error('no start')))]);
+    expect(controller.paused).toBe(true);
+    // Time for a body that was not held to arrive.
+    await sleep(50);
+    expect(chunks).toHaveLength(0);
+    controller.resume();
+    expect(controller.paused).toBe(false);
+    await ended;
+    expect(JSON.parse(Buffer.concat(chunks).toString())).toMatchObject({ method: 'GET', target: '/open' });
+    await dispatcher.close();
+  });
+
+  it('ends with onResponseError(reason) when it aborts in onRequestStart, nothing sent', async () => {
+    const dispatcher = throughDigestProxy();
+    const reason = new Error('not wanted');
+    const events: string[] = [];
+    const [controller, error] = await new Promise<[Controller, unknown]>((resolve) => {
+      const handler = {
+        onRequestStart: (c: Controller) => {
+          events.push('request start');
+          c.abort(reason);
+        },
+        onResponseStart: () => events.push('response start'),
+        onResponseData: () => events.push('data'),
+        onResponseEnd: () => events.push('end'),
+        onResponseError: (c: Controller, e: unknown) => {
+          events.push('error');
+          resolve([c, e]);
+        },
+      };
+      dispatcher.dispatch(
+        { origin: origin.url, path: '/open', method: 'GET' },
+        handler as unknown as Dispatcher.DispatchHandler,
+      );
+    });
+    expect(error).toBe(reason);
+    expect(events).toEqual(['request start', 'error']);
+    expect(controller.aborted).toBe(true);
+    expect(controller.reason).toBe(reason);
+    expect(digestProxy.requests).toHaveLength(0);
+    expect(origin.requests).toHaveLength(0);
+    await dispatcher.close();
+  });
+
+  it.each([
+    ['onRequestStart without onResponseError', { onRequestStart() {}, onResponseEnd() {} }],
+    ['the response callbacks without onRequestStart', { onResponseStart() {}, onResponseError() {} }],
+  ])('still refuses a handler with neither API complete (%s), sending nothing', async (_kind, handler) => {
+    const dispatcher = throughDigestProxy();
+    expect(() =>
+      dispatcher.dispatch(
+        { origin: origin.url, path: '/open', method: 'GET' },
+        handler as unknown as Dispatcher.DispatchHandler,
+      ),
+    ).toThrow('invalid onConnect method');
+    expect(digestProxy.requests).toHaveLength(0);
+    await dispatcher.close();
+  });
+});
