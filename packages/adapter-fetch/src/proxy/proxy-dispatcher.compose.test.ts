@@ -21,8 +21,8 @@ beforeAll(async () => {
     routes: {
       '/open': {},
       '/moved': { redirect: { location: '/open' } },
-      // Two WWW-Authenticate lines: a repeated response header.
-      '/twice': { auth: 'basic', users: { u: 'p' }, challenges: ['Basic realm="a"', 'Basic realm="b"'] },
+      // Two WWW-Authenticate lines: a repeated response header, one with octets outside ASCII (é, sent as UTF-8).
+      '/twice': { auth: 'basic', users: { u: 'p' }, challenges: ['Basic realm="a"', 'Basic realm="caf\u00e9"'] },
     },
   });
   secureOrigin = await startTestServer({ tls: true, routes: { '/open': {} } });
@@ -99,7 +99,7 @@ type Controller = {
 };
 
 describe('a handler written for undici 7’s API (dispatcher.dispatch)', () => {
-  it('gets onRequestStart once, then the status and headers (a repeated one as a list), the body and its end, in order', async () => {
+  it('gets onRequestStart once, then the status and headers (a repeated one as a list, values latin1), the body and its end, in order', async () => {
     const dispatcher = throughDigestProxy();
     const events: string[] = [];
     const chunks: Buffer[] = [];
@@ -134,7 +134,8 @@ describe('a handler written for undici 7’s API (dispatcher.dispatch)', () => {
       );
     });
     expect(events).toEqual(['request start', 'response start 401 Unauthorized', 'data', 'end']);
-    expect(seenHeaders['www-authenticate']).toEqual(['Basic realm="a"', 'Basic realm="b"']);
+    // As undici gives them: one character per octet (latin1), é's two UTF-8 octets as two characters.
+    expect(seenHeaders['www-authenticate']).toEqual(['Basic realm="a"', 'Basic realm="caf\u00c3\u00a9"']);
     expect(seenHeaders['content-type']).toBe('text/plain');
     expect(Buffer.concat(chunks).toString()).toBe('authentication required\n');
     expect({ ...(trailers as object) }).toEqual({});
