@@ -87,6 +87,16 @@ describe('proxyDispatcher composed with undici 7 interceptors', () => {
     ]);
     await dispatcher.close();
   });
+
+  it('drops the origin’s body under interceptors.dump (undici.request): the status comes, the body is empty', async () => {
+    const dispatcher = throughDigestProxy();
+    const composed = dispatcher.compose(interceptors.dump({ maxSize: 64 * 1024 }));
+    const response = await undiciRequest(`${origin.url}/open`, { dispatcher: composed });
+    expect(response.statusCode).toBe(200);
+    expect(await response.body.text()).toBe('');
+    expect(digestProxy.requests.map((r) => r.status)).toEqual([407, 200]);
+    await dispatcher.close();
+  });
 });
 
 type Controller = {
