@@ -120,6 +120,24 @@ describe('the reason a challenge cannot be answered', () => {
     );
   });
 
+  it('an unknown qop with a body that cannot be read first: the qops offered, not auth-int, are the reason', async () => {
+    expect(await flowReason('Digest realm="r", nonce="n", qop="auth-conf"', {}, false)).toBe(
+      'ERR_UNSUPPORTED_QOP: The Digest challenge offers only qop auth-conf',
+    );
+  });
+
+  it('a CR, LF or NUL in a credential: the error gives its position, never the value', () => {
+    let caught: unknown;
+    try {
+      digestAuthorization({ ...base, password: 'Circle\nof Life', challenge: { realm: 'r', nonce: 'n', qop: 'auth' } });
+    } catch (error) {
+      caught = error;
+    }
+    expect(isAuthError(caught) && caught.code).toBe('ERR_INVALID_CREDENTIALS');
+    expect(isAuthError(caught) && caught.position).toBe(6);
+    expect((caught as Error).message).toBe('Digest password has a control character at position 6');
+  });
+
   it('a qop list offering auth among others is answered with auth', () => {
     const header = digestAuthorization({ ...base, challenge: { realm: 'r', nonce: 'n', qop: 'x, AUTH ,y' } });
     expect(parseCredentials(header).params.qop).toBe('auth');
