@@ -702,6 +702,7 @@ export class OAuth2Auth extends AuthBase {
     // never replaced by the client's own client_credentials token.
     this.#grant = 'refresh_token';
     this.#seeded = true;
+    // Stryker disable next-line UpdateOperator: any change of the count makes the grants begun before stale, down as well as up
     this.#generation++;
     this.#lifecycle.forget();
   }
@@ -743,6 +744,7 @@ export class OAuth2Auth extends AuthBase {
     }
     this.#tokens = {};
     this.#seeded = false;
+    // Stryker disable next-line UpdateOperator: any change of the count makes the grants begun before stale, down as well as up
     this.#generation++;
     this.#lifecycle.forget();
     await this.#options.onTokens?.({});
