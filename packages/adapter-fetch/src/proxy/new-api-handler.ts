@@ -56,8 +56,9 @@ function headerRecord(raw: Buffer[] | null): HeaderRecord {
  * after an abort is ended at once with its reason.
  */
 export function legacyHandlerFor(handler: NewApiHandler): LegacyHandler {
-  let abortLeg: ((reason?: Error) => void) | undefined;
-  let resumeBody: (() => void) | undefined;
+  // The leg under way's abort and body resume; no-ops until a leg has them.
+  let abortLeg = (_reason?: Error): void => {};
+  let resumeBody = (): void => {};
   let started = false;
   let aborted = false;
   let paused = false;
@@ -67,15 +68,15 @@ export function legacyHandlerFor(handler: NewApiHandler): LegacyHandler {
       if (aborted) return;
       aborted = true;
       reason = why ?? null;
-      abortLeg?.(why);
+      abortLeg(why);
     },
     pause() {
       paused = true;
     },
     resume() {
-      if (!paused) return;
+      // undici's own resume does nothing for a body that is not paused.
       paused = false;
-      resumeBody?.();
+      resumeBody();
     },
     get aborted() {
       return aborted;

@@ -10,6 +10,7 @@ import { proxyDispatcher } from './proxy-dispatcher.js';
 // proxyDispatcher as by undici's own dispatchers.
 
 let digestProxy: TestServer;
+let stallingProxy: TestServer;
 let basicProxy: TestServer;
 let origin: TestServer;
 let secureOrigin: TestServer;
@@ -17,21 +18,36 @@ let secureOrigin: TestServer;
 beforeAll(async () => {
   digestProxy = await startTestServer({ proxy: { auth: 'digest', realm: 'proxy', users: { pu: 'pp' } } });
   basicProxy = await startTestServer({ proxy: { auth: 'basic', realm: 'proxy', users: { pu: 'pp' } } });
+  // Its 407's body never ends: the leg is drained for 100 ms, then cut, before the answer goes.
+  stallingProxy = await startTestServer({
+    proxy: { auth: 'digest', realm: 'proxy', users: { pu: 'pp' }, endless407: true },
+  });
   origin = await startTestServer({
     routes: {
       '/open': {},
       '/moved': { redirect: { location: '/open' } },
       // Two WWW-Authenticate lines: a repeated response header, one with octets outside ASCII (é, sent as UTF-8).
       '/twice': { auth: 'basic', users: { u: 'p' }, challenges: ['Basic realm="a"', 'Basic realm="caf\u00e9"'] },
+      '/thrice': {
+        auth: 'basic',
+        users: { u: 'p' },
+        challenges: ['Basic realm="a"', 'Basic realm="b"', 'Basic realm="c"'],
+      },
     },
   });
   secureOrigin = await startTestServer({ tls: true, routes: { '/open': {} } });
 });
 afterAll(async () => {
-  await Promise.all([digestProxy.close(), basicProxy.close(), origin.close(), secureOrigin.close()]);
+  await Promise.all([
+    digestProxy.close(),
+    stallingProxy.close(),
+    basicProxy.close(),
+    origin.close(),
+    secureOrigin.close(),
+  ]);
 });
 beforeEach(() => {
-  for (const server of [digestProxy, basicProxy, origin, secureOrigin]) server.reset();
+  for (const server of [digestProxy, stallingProxy, basicProxy, origin, secureOrigin]) server.reset();
 });
 
 const throughDigestProxy = () =>
@@ -220,6 +236,126 @@ describe('a handler written for undici 7’s API (dispatcher.dispatch)', () => {
     expect(origin.requests).toHaveLength(0);
     await dispatcher.close();
   });
+
+  it('gets a header sent three times as one list of three values', async () => {
+    const dispatcher = throughDigestProxy();
+    const headers = await new Promise<Record<string, string | string[]>>((resolve, reject) => {
+      const handler = {
+        onRequestStart: () => {},
+        onResponseStart: (_c: Controller, _status: number, seen: Record<string, string | string[]>) => resolve(seen),
+        onResponseError: (_c: Controller, error: Error) => reject(error),
+      };
+      dispatcher.dispatch(
+        { origin: origin.url, path: '/thrice', method: 'GET' },
+        handler as unknown as Dispatcher.DispatchHandler,
+      );
+    });
+    expect(headers['www-authenticate']).toEqual(['Basic realm="a"', 'Basic realm="b"', 'Basic realm="c"']);
+    await dispatcher.close();
+  });
+
+  it('keeps the first reason when it aborts twice', async () => {
+    const dispatcher = throughDigestProxy();
+    const first = new Error('first');
+    const [controller, error] = await new Promise<[Controller, unknown]>((resolve) => {
+      const handler = {
+        onRequestStart: (c: Controller) => {
+          c.abort(first);
+          c.abort(new Error('second'));
+        },
+        onResponseError: (c: Controller, e: unknown) => resolve([c, e]),
+      };
+      dispatcher.dispatch(
+        { origin: origin.url, path: '/open', method: 'GET' },
+        handler as unknown as Dispatcher.DispatchHandler,
+      );
+    });
+    expect(error).toBe(first);
+    expect(controller.reason).toBe(first);
+    await dispatcher.close();
+  });
+
+  it('ends with onResponseError(reason) when it aborts while the proxy’s 407 is drained, the answer never sent', async () => {
+    const dispatcher = proxyDispatcher({ proxy: stallingProxy.url, auth: new ProxyDigestAuth('pu', 'pp') });
+    const reason = new Error('gave up');
+    const events: string[] = [];
+    const error = await new Promise<unknown>((resolve) => {
+      const handler = {
+        // The 407's body stalls for 100 ms before the answer may go: the abort lands inside that wait.
+        onRequestStart: (c: Controller) => setTimeout(() => c.abort(reason), 20),
+        onResponseStart: () => events.push('response start'),
+        onResponseData: () => events.push('data'),
+        onResponseEnd: () => events.push('end'),
+        onResponseError: (_c: Controller, e: unknown) => resolve(e),
+      };
+      dispatcher.dispatch(
+        { origin: origin.url, path: '/open', method: 'GET' },
+        handler as unknown as Dispatcher.DispatchHandler,
+      );
+    });
+    expect(error).toBe(reason);
+    expect(events).toEqual([]);
+    expect(stallingProxy.requests.map((r) => r.status)).toEqual([407]);
+    expect(origin.requests).toHaveLength(0);
+    await dispatcher.close();
+  });
+
+  it('runs as usual when it pauses and resumes before any response', async () => {
+    const dispatcher = throughDigestProxy();
+    const chunks: Buffer[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const handler = {
+        onRequestStart: (c: Controller) => {
+          c.pause();
+          c.resume();
+        },
+        onResponseData: (_c: Controller, chunk: Buffer) => chunks.push(chunk),
+        onResponseEnd: () => resolve(),
+        onResponseError: (_c: Controller, error: Error) => reject(error),
+      };
+      dispatcher.dispatch(
+        { origin: origin.url, path: '/open', method: 'GET' },
+        handler as unknown as Dispatcher.DispatchHandler,
+      );
+    });
+    expect(JSON.parse(Buffer.concat(chunks).toString())).toMatchObject({ target: '/open' });
+    await dispatcher.close();
+  });
+
+  for (const left of ['onResponseStart', 'onResponseData', 'onResponseEnd']) {
+    it(`takes a handler without ${left} (undici calls only the callbacks a handler has)`, async () => {
+      const dispatcher = throughDigestProxy();
+      const errors: unknown[] = [];
+      let done: () => void = () => {};
+      const finished = new Promise<void>((resolve) => {
+        done = resolve;
+      });
+      const handler: Record<string, unknown> = {
+        onRequestStart: () => {},
+        onResponseStart: () => {},
+        // Without onResponseEnd, the body's first chunk says the response came.
+        onResponseData: () => {
+          if (left === 'onResponseEnd') done();
+        },
+        onResponseEnd: () => done(),
+        onResponseError: (_c: Controller, error: unknown) => {
+          errors.push(error);
+          done();
+        },
+      };
+      delete handler[left];
+      dispatcher.dispatch(
+        { origin: origin.url, path: '/open', method: 'GET' },
+        handler as unknown as Dispatcher.DispatchHandler,
+      );
+      await finished;
+      // Room for a failure after the last callback (a missing onResponseEnd called at the end).
+      await sleep(50);
+      expect(errors).toEqual([]);
+      expect(origin.requests).toHaveLength(1);
+      await dispatcher.close();
+    });
+  }
 
   it.each([
     ['onRequestStart without onResponseError', { onRequestStart() {}, onResponseEnd() {} }],
