@@ -8,7 +8,6 @@ import { existsSync, lstatSync, mkdirSync, symlinkSync, unlinkSync } from 'node:
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const tempDirName = 'reports/mutation/.stryker-tmp';
 
 // Tests read the vectors shared between repositories from `<repo>/../shared/vectors`
 // (`new URL('../../../../shared/…', import.meta.url)` from packages/<name>/src). In the
@@ -18,8 +17,9 @@ const tempDirName = 'reports/mutation/.stryker-tmp';
 // charset retry, 31 of 80). A link there to the real folder puts them back; it is left
 // in place for the next run (Stryker removes only its sandbox, and the folder if empty).
 const shared = fileURLToPath(new URL('../../shared', import.meta.url));
-const sharedInSandboxes = `${root}${tempDirName}/shared`;
-if (existsSync(shared) && !existsSync(sharedInSandboxes)) {
+function linkShared(tempDirName) {
+  const sharedInSandboxes = `${root}${tempDirName}/shared`;
+  if (!existsSync(shared) || existsSync(sharedInSandboxes)) return;
   mkdirSync(`${root}${tempDirName}`, { recursive: true });
   // A dangling link (from a checkout since moved) is replaced.
   if (lstatSync(sharedInSandboxes, { throwIfNoEntry: false }) !== undefined) unlinkSync(sharedInSandboxes);
@@ -30,6 +30,11 @@ if (existsSync(shared) && !existsSync(sharedInSandboxes)) {
 export function mutationConfig(name) {
   const src = `packages/${name}/src`;
   const reports = `reports/mutation/${name}`;
+  // A sandbox folder per package: runs of two packages at once (two people on
+  // one machine, a CI matrix) never share one, so neither can remove the
+  // other's sandboxes (Stryker clears its temp folder when it ends).
+  const tempDirName = `reports/mutation/.stryker-tmp-${name}`;
+  linkShared(tempDirName);
   return {
     packageManager: 'pnpm',
     testRunner: 'vitest',
