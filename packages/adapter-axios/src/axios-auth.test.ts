@@ -45,6 +45,14 @@ beforeEach(() => {
 
 const adapters = ['http', 'fetch'] as const;
 
+/** The test server's URL for `path` with this userinfo (percent-encoded as URL writes it). */
+const withUserinfo = (path: string, username = 'axuser', password = 'SECRET') => {
+  const url = new URL(`${server.url}${path}`);
+  url.username = username;
+  url.password = password;
+  return url.href;
+};
+
 describe.each(adapters)('axios’s auth option with the %s adapter', (adapter) => {
   it.each(statuses)('a %i to another origin carries no Authorization (auth on the instance)', async (status) => {
     const api = withAuth(axios.create({ adapter, auth: axiosAuth }), new BasicAuth('Aladdin', 'open sesame'));
@@ -87,13 +95,6 @@ describe.each(adapters)('axios’s auth option with the %s adapter', (adapter) =
 });
 
 describe('a URL’s userinfo with the http adapter (which axios sends as Basic)', () => {
-  const withUserinfo = (path: string) => {
-    const url = new URL(`${server.url}${path}`);
-    url.username = 'axuser';
-    url.password = 'SECRET';
-    return url.href;
-  };
-
   it('gives way to the scheme’s header: Digest signs in', async () => {
     const api = withAuth(axios.create({ adapter: 'http' }), new DigestAuth('Mufasa', 'Circle of Life'));
     const response = await api.get(withUserinfo('/digest'));
@@ -108,6 +109,31 @@ describe('a URL’s userinfo with the http adapter (which axios sends as Basic)'
       new DigestAuth('Mufasa', 'Circle of Life'),
     );
     expect((await api.get(withUserinfo('/digest'))).status).toBe(200);
+  });
+
+  it('a user-id without password gives way to the scheme’s header too: Digest signs in', async () => {
+    const api = withAuth(axios.create({ adapter: 'http' }), new DigestAuth('Mufasa', 'Circle of Life'));
+    const response = await api.get(withUserinfo('/digest', 'axuser', ''));
+    expect(response.status).toBe(200);
+    expect(server.requests.map((r) => [r.status, r.user ?? null])).toEqual([
+      [401, null],
+      [200, 'Mufasa'],
+    ]);
+  });
+
+  it('a password without user-id is sent to no one, not even in responseUrl, as with plain axios', async () => {
+    const url = withUserinfo('/basic', '', 'SECRET');
+    const responseUrl = (response: { request?: { res?: { responseUrl?: string } } }) =>
+      response.request?.res?.responseUrl;
+    const plain = await axios.get(url, { adapter: 'http', validateStatus: () => true });
+    const ours = await withAuth(axios.create({ adapter: 'http' }), new BasicAuth('Aladdin', 'open sesame')).get(url);
+    expect(ours.status).toBe(200);
+    expect(responseUrl(plain)).toBe(`${server.url}/basic`);
+    expect(responseUrl(ours)).toBe(responseUrl(plain));
+    expect(server.requests.map((r) => [r.status, r.user ?? null])).toEqual([
+      [401, null],
+      [200, 'Aladdin'],
+    ]);
   });
 
   it('still signs in where the scheme sets no Authorization, and stays on its origin', async () => {
@@ -144,11 +170,30 @@ describe('the Authorization axios’s own credentials make (http adapter)', () =
     ['a user-id without password', 'axuser', ''],
     ['a password without user-id (axios sends nothing)', '', 'SECRET'],
   ])('a URL’s userinfo with %s: the same as plain axios', async (_name, username, password) => {
-    const url = new URL(`${server.url}/basic`);
-    url.username = username;
-    url.password = password;
-    const [plain, ours] = await sentBoth(url.href, {});
+    const [plain, ours] = await sentBoth(withUserinfo('/basic', username, password), {});
     expect(ours).toBe(plain);
     expect(plain === undefined).toBe(username === '');
+  });
+});
+
+describe('a URL’s userinfo with the fetch adapter (fetch refuses a URL with credentials)', () => {
+  it.each([
+    ['a user-id and password', 'axuser', 'SECRET'],
+    ['a user-id without password', 'axuser', ''],
+    ['a password without user-id', '', 'SECRET'],
+  ])('with %s: refused as plain axios refuses it, and nothing is sent', async (_name, username, password) => {
+    const url = withUserinfo('/basic', username, password);
+    const failure = (pending: Promise<unknown>) =>
+      pending.then(
+        () => 'sent',
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      );
+    const plain = await failure(axios.get(url, { adapter: 'fetch' }));
+    const ours = await failure(
+      withAuth(axios.create({ adapter: 'fetch' }), new BasicAuth('Aladdin', 'open sesame')).get(url),
+    );
+    expect(plain).toMatch(/credentials/);
+    expect(ours).toBe(plain);
+    expect(server.requests).toHaveLength(0);
   });
 });
