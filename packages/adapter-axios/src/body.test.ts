@@ -63,6 +63,31 @@ describe.each(['http', 'fetch'] as const)('Digest auth-int over an axios body wi
     expect(server.requests.map((r) => r.status)).toEqual([401, 200]);
   });
 
+  it.each([
+    ['Digest auth-int, which reads it', '/int', digest],
+    ['a scheme that answers without reading it', '/token', () => new ChallengeTokenAuth()],
+  ])('sends a FormData on each leg with the Content-Type whose boundary its bytes use (%s)', async (_name, path, auth) => {
+    const response = await withAuth(axios.create({ adapter }), auth()).put(`${server.url}${path}`, form());
+    expect(response.status).toBe(200);
+    expect(server.requests).toHaveLength(2);
+    for (const received of server.requests) {
+      const boundary = /^multipart\/form-data; boundary=(\S+)$/.exec(String(received.headers['content-type']))?.[1];
+      const text = new TextDecoder().decode(received.body);
+      expect(text.startsWith(`--${boundary}\r\n`) && text.endsWith(`--${boundary}--\r\n`)).toBe(true);
+      expect(text).toContain('name="field"\r\n\r\nvalue\r\n');
+    }
+  });
+
+  it('sends a Blob on each leg with the Content-Type plain axios sends for it', async () => {
+    const blob = () => new Blob(['blob body'], { type: 'application/x-blob' });
+    await axios.put(`${server.url}/int`, blob(), { adapter, validateStatus: () => true });
+    const response = await withAuth(axios.create({ adapter }), digest()).put(`${server.url}/int`, blob());
+    expect(response.status).toBe(200);
+    const [plain, ...legs] = server.requests.map((r) => [r.headers['content-type'], new TextDecoder().decode(r.body)]);
+    expect(plain?.[1]).toBe('blob body');
+    expect(legs).toEqual([plain, plain]);
+  });
+
   it('refuses a scheme reading a stream ahead of sending it (ERR_BODY_NOT_REPLAYABLE): nothing is sent', async () => {
     const body = adapter === 'http' ? Stream.Readable.from([Buffer.from('x')]) : new Blob(['x']).stream();
     const failed = await error(
