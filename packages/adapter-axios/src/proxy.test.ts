@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { Agent, createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { type AddressInfo, connect, createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { ProxyBasicAuth } from '@authbelt/basic';
 import { authErrorOf } from '@authbelt/core';
 import { ProxyDigestAuth } from '@authbelt/proxy-digest';
 import { startTestServer, type TestServer } from '@authbelt/test-server';
-import axios, { type AxiosRequestConfig, type AxiosResponse } from 'axios';
+import axios, { type AxiosProxyConfig, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withAuth } from './index.js';
 
@@ -27,6 +27,13 @@ const socketPath = join(socketDir, 'origin.sock');
 let socketForwarder: NetServer;
 
 const portOf = (server: TestServer) => Number(new URL(server.url).port);
+/** An http agent whose every connection goes to `server` on 127.0.0.1, whatever host and port axios asks for. */
+const agentTo = (server: TestServer, protocol = 'http:') => {
+  const agent = new Agent();
+  // Node's https.request takes an agent whose protocol is https:; this one speaks plain HTTP all the same.
+  Object.assign(agent, { protocol, createConnection: () => connect(portOf(server), '127.0.0.1') });
+  return agent;
+};
 const rejected = async (pending: Promise<AxiosResponse>): Promise<AxiosResponse | undefined> =>
   pending.then(
     () => undefined,
@@ -196,5 +203,58 @@ describe('which proxy axios’s proxy option names', () => {
     } finally {
       await second.close();
     }
+  });
+
+  // The proxy named is reached through agentTo: nothing listens on ::1 or on port 80 here.
+  it.each(['::1', '[::1]'])('takes an IPv6 proxy host written %s as the proxy named', async (host) => {
+    const api = withAuth(
+      axios.create({ adapter: 'http', httpAgent: agentTo(basicProxy), proxy: { host, port: 3128 } }),
+      new ProxyBasicAuth('pu', 'pp'),
+    );
+    const response = await api.get(`${origin.url}/open`);
+    expect(response.status).toBe(200);
+    expect(authErrorOf(response)).toBeUndefined();
+    expect(basicProxy.requests.map((r) => [r.status, r.headers['proxy-authorization'] !== undefined])).toEqual([
+      [200, true],
+    ]);
+  });
+
+  it('takes a proxy written without a port and one on :80 as the same proxy: the second answers up front', async () => {
+    const auth = new ProxyDigestAuth('pu', 'pp');
+    // axios's types want a port; its http adapter goes to the protocol's default port without one.
+    const through = (proxy: { host: string; port?: number }) =>
+      withAuth(
+        axios.create({ adapter: 'http', httpAgent: agentTo(digestProxy), proxy: proxy as AxiosProxyConfig }),
+        auth,
+      );
+    expect((await through({ host: '127.0.0.1', port: 80 }).get(`${origin.url}/open`)).status).toBe(200);
+    expect((await through({ host: '127.0.0.1' }).get(`${origin.url}/open`)).status).toBe(200);
+    expect(digestProxy.requests.map((r) => [r.status, r.headers['proxy-authorization'] !== undefined])).toEqual([
+      [407, false],
+      [200, true],
+      [200, true],
+    ]);
+  });
+
+  it('tells two proxies on one host and port apart by protocol: the https one’s first request carries nothing of the http one', async () => {
+    const auth = new ProxyDigestAuth('pu', 'pp');
+    const through = (protocol: string) =>
+      withAuth(
+        axios.create({
+          adapter: 'http',
+          httpAgent: agentTo(digestProxy),
+          httpsAgent: agentTo(digestProxy, 'https:'),
+          proxy: { protocol, host: '127.0.0.1', port: 3128 },
+        }),
+        auth,
+      );
+    expect((await through('http').get(`${origin.url}/open`)).status).toBe(200);
+    expect((await through('https').get(`${origin.url}/open`)).status).toBe(200);
+    expect(digestProxy.requests.map((r) => [r.status, r.headers['proxy-authorization'] !== undefined])).toEqual([
+      [407, false],
+      [200, true],
+      [407, false],
+      [200, true],
+    ]);
   });
 });
