@@ -124,6 +124,10 @@ type Controller = {
   readonly reason: Error | null | undefined;
 };
 
+/** A GET of `path` on the origin through `dispatcher`, driven by a hand-written handler. */
+const getThrough = (dispatcher: Dispatcher, path: string, handler: object): boolean =>
+  dispatcher.dispatch({ origin: origin.url, path, method: 'GET' }, handler as Dispatcher.DispatchHandler);
+
 describe('a handler written for undici 7’s API (dispatcher.dispatch)', () => {
   it('gets onRequestStart once, then the status and headers (a repeated one as a list, values latin1), the body and its end, in order', async () => {
     const dispatcher = throughDigestProxy();
@@ -154,10 +158,7 @@ describe('a handler written for undici 7’s API (dispatcher.dispatch)', () => {
         },
         onResponseError: (_c: Controller, error: Error) => reject(error),
       };
-      dispatcher.dispatch(
-        { origin: origin.url, path: '/twice', method: 'GET' },
-        handler as unknown as Dispatcher.DispatchHandler,
-      );
+      getThrough(dispatcher, '/twice', handler);
     });
     expect(events).toEqual(['request start', 'response start 401 Unauthorized', 'data', 'end']);
     // As undici gives them: one character per octet (latin1), é's two UTF-8 octets as two characters.
@@ -188,10 +189,7 @@ describe('a handler written for undici 7’s API (dispatcher.dispatch)', () => {
         onResponseEnd: () => resolve(),
         onResponseError: (_c: Controller, error: Error) => reject(error),
       };
-      dispatcher.dispatch(
-        { origin: origin.url, path: '/open', method: 'GET' },
-        handler as unknown as Dispatcher.DispatchHandler,
-      );
+      getThrough(dispatcher, '/open', handler);
     });
     const controller = await Promise.race([pausedAtStart, ended.then(() => Promise.reject(new Error('no start')))]);
     expect(controller.paused).toBe(true);
@@ -223,10 +221,7 @@ describe('a handler written for undici 7’s API (dispatcher.dispatch)', () => {
           resolve([c, e]);
         },
       };
-      dispatcher.dispatch(
-        { origin: origin.url, path: '/open', method: 'GET' },
-        handler as unknown as Dispatcher.DispatchHandler,
-      );
+      getThrough(dispatcher, '/open', handler);
     });
     expect(error).toBe(reason);
     expect(events).toEqual(['request start', 'error']);
@@ -245,10 +240,7 @@ describe('a handler written for undici 7’s API (dispatcher.dispatch)', () => {
         onResponseStart: (_c: Controller, _status: number, seen: Record<string, string | string[]>) => resolve(seen),
         onResponseError: (_c: Controller, error: Error) => reject(error),
       };
-      dispatcher.dispatch(
-        { origin: origin.url, path: '/thrice', method: 'GET' },
-        handler as unknown as Dispatcher.DispatchHandler,
-      );
+      getThrough(dispatcher, '/thrice', handler);
     });
     expect(headers['www-authenticate']).toEqual(['Basic realm="a"', 'Basic realm="b"', 'Basic realm="c"']);
     await dispatcher.close();
@@ -265,10 +257,7 @@ describe('a handler written for undici 7’s API (dispatcher.dispatch)', () => {
         },
         onResponseError: (c: Controller, e: unknown) => resolve([c, e]),
       };
-      dispatcher.dispatch(
-        { origin: origin.url, path: '/open', method: 'GET' },
-        handler as unknown as Dispatcher.DispatchHandler,
-      );
+      getThrough(dispatcher, '/open', handler);
     });
     expect(error).toBe(first);
     expect(controller.reason).toBe(first);
@@ -288,10 +277,7 @@ describe('a handler written for undici 7’s API (dispatcher.dispatch)', () => {
         onResponseEnd: () => events.push('end'),
         onResponseError: (_c: Controller, e: unknown) => resolve(e),
       };
-      dispatcher.dispatch(
-        { origin: origin.url, path: '/open', method: 'GET' },
-        handler as unknown as Dispatcher.DispatchHandler,
-      );
+      getThrough(dispatcher, '/open', handler);
     });
     expect(error).toBe(reason);
     expect(events).toEqual([]);
@@ -313,10 +299,7 @@ describe('a handler written for undici 7’s API (dispatcher.dispatch)', () => {
         onResponseEnd: () => resolve(),
         onResponseError: (_c: Controller, error: Error) => reject(error),
       };
-      dispatcher.dispatch(
-        { origin: origin.url, path: '/open', method: 'GET' },
-        handler as unknown as Dispatcher.DispatchHandler,
-      );
+      getThrough(dispatcher, '/open', handler);
     });
     expect(JSON.parse(Buffer.concat(chunks).toString())).toMatchObject({ target: '/open' });
     await dispatcher.close();
@@ -344,10 +327,7 @@ describe('a handler written for undici 7’s API (dispatcher.dispatch)', () => {
         },
       };
       delete handler[left];
-      dispatcher.dispatch(
-        { origin: origin.url, path: '/open', method: 'GET' },
-        handler as unknown as Dispatcher.DispatchHandler,
-      );
+      getThrough(dispatcher, '/open', handler);
       await finished;
       // Room for a failure after the last callback (a missing onResponseEnd called at the end).
       await sleep(50);
@@ -362,12 +342,7 @@ describe('a handler written for undici 7’s API (dispatcher.dispatch)', () => {
     ['the response callbacks without onRequestStart', { onResponseStart() {}, onResponseError() {} }],
   ])('still refuses a handler with neither API complete (%s), sending nothing', async (_kind, handler) => {
     const dispatcher = throughDigestProxy();
-    expect(() =>
-      dispatcher.dispatch(
-        { origin: origin.url, path: '/open', method: 'GET' },
-        handler as unknown as Dispatcher.DispatchHandler,
-      ),
-    ).toThrow('invalid onConnect method');
+    expect(() => getThrough(dispatcher, '/open', handler)).toThrow('invalid onConnect method');
     expect(digestProxy.requests).toHaveLength(0);
     await dispatcher.close();
   });
