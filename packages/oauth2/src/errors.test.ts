@@ -85,6 +85,14 @@ describe('token endpoint errors: a clear AuthError that repeats only a readable 
     );
   });
 
+  it('an answer whose body is not a token response names no HTTP status: a 200 is not the failure', async () => {
+    const error = await grantFailure(json(200, { token_type: 'Bearer' }));
+    expect(isAuthError(error) && error.code).toBe('ERR_OAUTH_RESPONSE');
+    expect(error.message).toMatch(
+      /^The authorization server's answer to the client credentials grant is not usable: "response" body "access_token" property must be a string$/,
+    );
+  });
+
   it('a token_type oauth4webapi does not know is ERR_OAUTH_RESPONSE, without the token', async () => {
     const error = await grantFailure(json(200, { access_token: 'good-secret', token_type: 'mac' }));
     expect(isAuthError(error) && error.code).toBe('ERR_OAUTH_RESPONSE');

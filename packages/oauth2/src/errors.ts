@@ -13,8 +13,9 @@ export function oauthErrorOf(error: unknown): string | undefined {
   return error instanceof AuthError ? oauthErrors.get(error) : undefined;
 }
 
-function errorCodeOf(value: unknown): string {
-  return typeof value === 'string' && ERROR_CODE.test(value) ? value : '(unreadable error code)';
+// oauth4webapi hands over the `error` member only when it is a non-empty string, and a challenge's scheme is one.
+function errorCodeOf(value: string): string {
+  return ERROR_CODE.test(value) ? value : '(unreadable error code)';
 }
 
 /**

@@ -386,6 +386,28 @@ describe('authorization code sign-in: PKCE, state and iss', () => {
   });
 });
 
+describe('authorization code sign-in: a sign-in record that cannot be sent', () => {
+  const signInAuth = () => new OAuth2Auth(options({ authorizationEndpoint: `${server.url}/authorize` }));
+
+  it.each([
+    ['an empty code verifier', { codeVerifier: '' }, '"codeVerifier" must not be empty'],
+    ['an empty redirect URI', { redirectUri: '' }, '"redirectUri" must not be empty'],
+  ])('with %s: ERR_INVALID_ARGUMENT, the code never sent', async (_name, change, message) => {
+    script(
+      () => json(200, { access_token: 'good-user', token_type: 'Bearer' }),
+      () => ({ status: 200 }),
+    );
+    const auth = signInAuth();
+    const signIn = await auth.authorizationUrl({ redirectUri: 'http://127.0.0.1/cb' });
+    const error = await failure(
+      auth.exchangeCode(`http://127.0.0.1/cb?code=c&state=${signIn.state}`, { ...signIn, ...change }),
+    );
+    expect(codeOf(error)).toBe('ERR_INVALID_ARGUMENT');
+    expect((error as Error).message).toBe(message);
+    expect(server.seen).toHaveLength(0);
+  });
+});
+
 describe('DPoP (RFC 9449): what the proofs claim', () => {
   const proofParts = (jwt: unknown) => {
     const [header, payload] = String(jwt)
