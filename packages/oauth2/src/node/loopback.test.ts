@@ -1,4 +1,5 @@
 import { Server } from 'node:http';
+import { connect } from 'node:net';
 import { isAuthError } from '@authbelt/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OAuth2Auth } from '../oauth2-auth.js';
@@ -31,6 +32,20 @@ async function comeBack(url: string, state?: string): Promise<string> {
   expect(answer.status).toBe(200);
   await answer.text();
   return redirect.origin;
+}
+
+/** Sends `request` as it is to 127.0.0.1:`port`; the first line of the answer. */
+function rawRequest(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const socket = connect(port, '127.0.0.1', () => socket.end(request));
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      answer += chunk;
+    });
+    socket.on('end', () => resolve(answer.split('\r\n')[0] as string));
+    socket.on('error', reject);
+  });
 }
 
 describe('signInWithLoopback (RFC 8252)', () => {
@@ -128,6 +143,25 @@ describe('signInWithLoopback: what the listener answers', () => {
     expect(shown.searchParams.get('scope')).toBe('a b');
     expect(shown.searchParams.get('prompt')).toBe('consent');
     expect(new URLSearchParams(server.seen[0]?.body).get('redirect_uri')).toBe(shown.searchParams.get('redirect_uri'));
+  });
+
+  it('a request that is no URL (its Host, or its target) is answered 404, and the sign-in goes on', async () => {
+    server.answer(() => json(200, { access_token: 'at', token_type: 'Bearer' }));
+    const firstLines: string[] = [];
+    const tokens = await signInWithLoopback(auth(), {
+      open: async (url) => {
+        const redirect = new URL(new URL(url).searchParams.get('redirect_uri') as string);
+        for (const head of [
+          'GET /favicon.ico HTTP/1.1\r\nHost: a b',
+          'GET http://[/callback HTTP/1.1\r\nHost: 127.0.0.1',
+        ]) {
+          firstLines.push(await rawRequest(Number(redirect.port), `${head}\r\nConnection: close\r\n\r\n`));
+        }
+        await comeBack(url);
+      },
+    });
+    expect(firstLines).toEqual(['HTTP/1.1 404 Not Found', 'HTTP/1.1 404 Not Found']);
+    expect(tokens.accessToken).toBe('at');
   });
 
   it('without open, prints the sign-in URL on stderr', async () => {

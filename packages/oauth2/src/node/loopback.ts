@@ -18,6 +18,9 @@ export interface LoopbackSignInOptions {
   callbackPath?: string;
 }
 
+// The base a request target is read against (only its path and query are used).
+const LISTENER = 'http://127.0.0.1';
+
 const DONE_PAGE =
   '<!doctype html><meta charset="utf-8"><title>Signed in</title><p>You can close this window and return to the terminal.</p>';
 
@@ -46,8 +49,12 @@ export async function signInWithLoopback(auth: OAuth2Auth, options: LoopbackSign
     settle = { resolve, reject };
   });
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`);
-    if (request.method !== 'GET' || url.pathname !== callbackPath) {
+    // Read against our own address, never the Host header: any local process can send a Host or a
+    // request target that is no URL, and that must not throw here (it would end the whole program).
+    // Stryker disable next-line StringLiteral: a request an http.Server hands over always has a url; the fallback is for the type
+    const target = request.url ?? '/';
+    const url = URL.canParse(target, LISTENER) ? new URL(target, LISTENER) : undefined;
+    if (request.method !== 'GET' || url?.pathname !== callbackPath) {
       response.writeHead(404).end();
       return;
     }
