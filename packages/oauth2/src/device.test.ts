@@ -137,7 +137,7 @@ describe('device authorization: before any polling', () => {
   });
 
   it('a device code that expires before the first poll: ERR_OAUTH_ERROR expired_token, no poll', async () => {
-    script([{ error: 'authorization_pending' }], { ...DEVICE, expires_in: 1 });
+    script([{ error: 'authorization_pending' }], { ...DEVICE, expires_in: 0.5 });
     const shown: unknown[] = [];
     const failure = await auth()
       .deviceAuthorization({
@@ -146,7 +146,8 @@ describe('device authorization: before any polling', () => {
         },
       })
       .catch((e: unknown) => e);
-    // expires_in 1 with interval 1: the deadline has passed when the first poll is due.
+    // expires_in half a second with interval 1: the deadline has passed when the first poll is due (with
+    // expires_in 1 it would be a race between the timer and the clock).
     expect(shown).toHaveLength(1);
     expect(isAuthError(failure) && failure.code).toBe('ERR_OAUTH_ERROR');
     expect((failure as Error).message).toBe('The device code expired before the user approved (expired_token)');
