@@ -1,4 +1,5 @@
 import { withAuth } from '@authbelt/adapter-fetch';
+import { type AuthRequest, type AuthResponse, authenticate } from '@authbelt/core';
 import * as oauth from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
 import { OAuth2Auth } from './oauth2-auth.js';
@@ -49,6 +50,10 @@ describe('DPoP proofs (RFC 9449)', () => {
     ['a Bearer use_dpop_nonce', nonceChallenge(401, 'Bearer error="use_dpop_nonce"', 'n1')],
     ['a DPoP challenge with another error', nonceChallenge(401, 'DPoP error="invalid_request"', 'n1')],
     ['a nonce without a challenge', { status: 401, headers: { 'dpop-nonce': 'n1' } }],
+    [
+      'a use_dpop_nonce challenge without a nonce',
+      { status: 401, headers: { 'www-authenticate': 'DPoP error="use_dpop_nonce"' } },
+    ],
     ['a malformed challenge', nonceChallenge(401, 'DPoP error="use_dpop_nonce', 'n1')],
   ])('%s is not a nonce challenge: no resend', async (_name, answer) => {
     serve(() => answer);
@@ -58,6 +63,17 @@ describe('DPoP proofs (RFC 9449)', () => {
     )(`${server.url}/api`);
     expect(response.status).toBe(answer.status);
     expect(apiRequests()).toHaveLength(1);
+  });
+
+  it('a use_dpop_nonce DPoP challenge beside a Bearer one is answered once, with the nonce and the same token', async () => {
+    serve((i) =>
+      i === 0 ? nonceChallenge(401, 'Bearer realm="api", DPoP error="use_dpop_nonce"', 'n1') : { status: 200 },
+    );
+    const api = withAuth(fetch, new OAuth2Auth(clientOptions(server, 's', { dpop: true })));
+    expect((await api(`${server.url}/api`)).status).toBe(200);
+    expect(apiRequests().map((r) => claims(r.headers.dpop).nonce)).toEqual([undefined, 'n1']);
+    // Answered as a nonce challenge, not as a rejection of the token: no new grant.
+    expect(server.seen.filter((r) => r.path === '/token')).toHaveLength(1);
   });
 
   it('a nonce is remembered for its origin only, and the next proof there carries it', async () => {
@@ -111,5 +127,33 @@ describe('DPoP nonce after the resend', () => {
     await api(`${server.url}/api`);
     await api(`${server.url}/api`);
     expect(apiRequests().map((r) => claims(r.headers.dpop).nonce)).toEqual([undefined, 'n1', 'n2']);
+  });
+});
+
+describe('DPoP nonces of many origins', () => {
+  it('the nonces of the last 100 origins are known: a use_dpop_nonce with one of them is not answered, with one forgotten since it is', async () => {
+    const origin = (i: number) => `https://api-${i}.example`;
+    const origins = Array.from({ length: 101 }, (_, i) => origin(i));
+    serve(() => ({ status: 500 }));
+    const auth = new OAuth2Auth(clientOptions(server, 's', { dpop: true, origins }));
+    /** The requests the flow sends to `url` when each is answered `status` with DPoP-Nonce n. */
+    const requestsTo = async (url: string, status: 200 | 401): Promise<number> => {
+      let sent = 0;
+      const headers: Record<string, string> = { 'dpop-nonce': 'n' };
+      if (status === 401) headers['www-authenticate'] = 'DPoP error="use_dpop_nonce"';
+      await authenticate(auth, { method: 'GET', url, headers: new Headers() } satisfies AuthRequest, {
+        send: async (request: AuthRequest): Promise<AuthResponse> => {
+          sent++;
+          return { status, url: request.url, headers: new Headers(headers) };
+        },
+        view: (response) => response,
+        discard: async () => {},
+      });
+      return sent;
+    };
+    for (let i = 0; i < 100; i++) expect(await requestsTo(origin(i), 200)).toBe(1);
+    expect(await requestsTo(origin(0), 401)).toBe(1);
+    expect(await requestsTo(origin(100), 200)).toBe(1);
+    expect(await requestsTo(origin(0), 401)).toBe(2);
   });
 });
