@@ -88,6 +88,31 @@ describe('signInWithLoopback (RFC 8252)', () => {
     await expect(fetch(`${listener}/callback`)).rejects.toThrow();
   });
 
+  it('listens on 127.0.0.1 only (RFC 8252 §8.3): the same port on another loopback address is refused', async () => {
+    server.answer(() => json(200, { access_token: 'at', token_type: 'Bearer' }));
+    let elsewhere: unknown;
+    await signInWithLoopback(auth(), {
+      open: async (url) => {
+        const { port } = new URL(new URL(url).searchParams.get('redirect_uri') as string);
+        elsewhere = await fetch(`http://127.0.0.2:${port}/callback`).catch((e: unknown) => e);
+        await comeBack(url);
+      },
+    });
+    expect(elsewhere).toBeInstanceOf(TypeError);
+  });
+
+  it('aborted while open runs: the signal’s reason, not what open then throws', async () => {
+    const controller = new AbortController();
+    const error = await signInWithLoopback(auth(), {
+      signal: controller.signal,
+      open: () => {
+        controller.abort(new Error('user gave up'));
+        throw new Error('no browser');
+      },
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('user gave up');
+  });
+
   it('an AbortSignal stops the wait and closes the listener', async () => {
     const controller = new AbortController();
     let redirect = '';
@@ -133,6 +158,8 @@ describe('signInWithLoopback: what the listener answers', () => {
         const done = await fetch(redirect);
         statuses.push(done.status);
         expect(done.headers.get('content-type')).toBe('text/html; charset=utf-8');
+        // The browser is told the connection ends with this page: nothing stays open to a listener that is closing.
+        expect(done.headers.get('connection')).toBe('close');
         page = await done.text();
       },
     });
