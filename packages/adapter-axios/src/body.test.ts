@@ -3,7 +3,7 @@ import { AuthBase, type AuthFlow, type AuthRequest, isAuthError } from '@authbel
 import { DigestAuth } from '@authbelt/digest';
 import { startTestServer, type TestServer } from '@authbelt/test-server';
 import axios from 'axios';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { withAuth } from './index.js';
 import { ChallengeTokenAuth } from './test-helpers.js';
 
@@ -99,6 +99,31 @@ describe.each(['http', 'fetch'] as const)('Digest auth-int over an axios body wi
     expect(server.requests).toHaveLength(0);
   });
 
+  it('hashes the empty body of a request without data (GET): the server accepts the answer', async () => {
+    const response = await withAuth(axios.create({ adapter }), digest()).get(`${server.url}/int`);
+    expect(response.status).toBe(200);
+    expect(server.requests.map((r) => [r.method, r.status, r.body.byteLength])).toEqual([
+      ['GET', 401, 0],
+      ['GET', 200, 0],
+    ]);
+  });
+
+  it.each<[string, () => ArrayBuffer | Uint8Array]>([
+    ['ArrayBuffer', () => new Uint8Array([1, 2, 3]).buffer],
+    ['Buffer', () => Buffer.from([1, 2, 3])],
+  ])('sends a %s body as it is, whatever a scheme does to the bytes it read', async (_kind, body) => {
+    class ScribblingAuth extends AuthBase {
+      override async *flow(request: AuthRequest): AuthFlow {
+        (await request.body?.bytes())?.fill(0);
+        request.headers.set('X-TokenAuth', 'tok');
+        yield request;
+      }
+    }
+    const response = await withAuth(axios.create({ adapter }), new ScribblingAuth()).put(`${server.url}/token`, body());
+    expect(response.status).toBe(200);
+    expect([...(server.requests[0]?.body ?? [])]).toEqual([1, 2, 3]);
+  });
+
   it('refuses a scheme reading data transformRequest left as something axios cannot send (ERR_INVALID_ARGUMENT)', async () => {
     const config = { adapter, transformRequest: [(data: unknown) => data] };
     const failed = await error(withAuth(axios.create(config), new BodyReadingAuth()).put(`${server.url}/int`, 42));
@@ -117,6 +142,18 @@ describe('bodies only one adapter takes', () => {
     expect(new TextDecoder().decode(server.requests[1]?.body)).toBe('a=1&b=two+words');
   });
 
+  it('the http adapter: a FormData goes with the Content-Length of its bytes on each leg, whatever the caller set, as with plain axios', async () => {
+    const headers = { 'Content-Length': '1' };
+    await axios.put(`${server.url}/token`, form(), { adapter: 'http', headers, validateStatus: () => true });
+    const api = withAuth(axios.create({ adapter: 'http' }), new ChallengeTokenAuth());
+    expect((await api.put(`${server.url}/token`, form(), { headers })).status).toBe(200);
+    expect(server.requests).toHaveLength(3);
+    for (const received of server.requests) {
+      expect(received.headers['content-length']).toBe(String(received.body.byteLength));
+      expect(received.body.byteLength).toBeGreaterThan(1);
+    }
+  });
+
   it('the http adapter: a legacy Node stream (pipe, not async-iterable) is sent once, never again', async () => {
     const legacy = new Stream() as Stream & { readable: boolean };
     legacy.readable = true;
@@ -129,6 +166,64 @@ describe('bodies only one adapter takes', () => {
     );
     expect(isAuthError(failed) && failed.code).toBe('ERR_BODY_NOT_REPLAYABLE');
     expect(server.requests.map((r) => [r.status, new TextDecoder().decode(r.body)])).toEqual([[401, 'legacy']]);
+  });
+});
+
+describe('streams only one adapter takes', () => {
+  it('the fetch adapter: an async iterable transformRequest leaves is a stream, sent once and never read ahead', async () => {
+    async function* chunks() {
+      yield new TextEncoder().encode('iterated');
+    }
+    const config = { adapter: 'fetch' as const, transformRequest: [(data: unknown) => data] };
+    const api = (auth: AuthBase) => withAuth(axios.create(config), auth);
+    const readAhead = await error(api(new BodyReadingAuth()).put(`${server.url}/int`, chunks()));
+    expect(isAuthError(readAhead) && readAhead.code).toBe('ERR_BODY_NOT_REPLAYABLE');
+    expect(server.requests).toHaveLength(0);
+    const resent = await error(api(new ChallengeTokenAuth()).put(`${server.url}/token`, chunks()));
+    expect(isAuthError(resent) && resent.code).toBe('ERR_BODY_NOT_REPLAYABLE');
+    expect(server.requests.map((r) => [r.status, new TextDecoder().decode(r.body)])).toEqual([[401, 'iterated']]);
+  });
+
+  it('a web ReadableStream that is not async-iterable (Safari’s) is a stream too: never read ahead', async () => {
+    const iterator = Object.getOwnPropertyDescriptor(ReadableStream.prototype, Symbol.asyncIterator);
+    delete (ReadableStream.prototype as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator];
+    try {
+      const body = new Blob(['x']).stream();
+      expect(Symbol.asyncIterator in body).toBe(false);
+      const failed = await error(
+        withAuth(axios.create({ adapter: 'fetch' }), new BodyReadingAuth()).put(`${server.url}/int`, body),
+      );
+      expect(isAuthError(failed) && failed.code).toBe('ERR_BODY_NOT_REPLAYABLE');
+    } finally {
+      if (iterator) Object.defineProperty(ReadableStream.prototype, Symbol.asyncIterator, iterator);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('a runtime without ReadableStream, Blob, FormData or AbortSignal (http adapter)', () => {
+  beforeEach(() => {
+    for (const name of ['ReadableStream', 'Blob', 'FormData', 'AbortSignal']) vi.stubGlobal(name, undefined);
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('replays a Buffer body on the retry', async () => {
+    const api = withAuth(axios.create({ adapter: 'http' }), new ChallengeTokenAuth());
+    const response = await api.put(`${server.url}/token`, Buffer.from('buffered'));
+    expect(response.status).toBe(200);
+    expect(server.requests.map((r) => [r.status, new TextDecoder().decode(r.body)])).toEqual([
+      [401, 'buffered'],
+      [200, 'buffered'],
+    ]);
+  });
+
+  it('refuses a scheme reading data axios cannot send with ERR_INVALID_ARGUMENT, as anywhere else', async () => {
+    const config = { adapter: 'http' as const, transformRequest: [(data: unknown) => data] };
+    const failed = await error(withAuth(axios.create(config), new BodyReadingAuth()).put(`${server.url}/int`, 42));
+    expect(isAuthError(failed) && failed.code).toBe('ERR_INVALID_ARGUMENT');
+    expect(server.requests).toHaveLength(0);
   });
 });
 

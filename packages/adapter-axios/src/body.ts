@@ -3,8 +3,8 @@ import { type AuthBody, AuthError } from '@authbelt/core';
 const encoder = new TextEncoder();
 
 /** A Node `Readable`, a web `ReadableStream` or an async iterable: data that can be read only once. */
-function isStream(data: unknown): boolean {
-  if (typeof data !== 'object' || data === null) return false;
+function isStream(data: NonNullable<unknown>): boolean {
+  if (typeof data !== 'object') return false;
   if (typeof ReadableStream !== 'undefined' && data instanceof ReadableStream) return true;
   if (typeof (data as { pipe?: unknown }).pipe === 'function') return true;
   return Symbol.asyncIterator in data && !isBlob(data);
@@ -36,15 +36,14 @@ export class AxiosBody implements AuthBody {
   #data: unknown;
   #contentType: string | undefined;
 
-  private constructor(data: unknown, contentType: string | undefined) {
+  private constructor(data: NonNullable<unknown>, contentType: string | undefined) {
     this.#data = data;
     this.#contentType = contentType;
     this.replayable = !isStream(data);
   }
 
-  /** The body for `data`, or `undefined` when there is none. */
-  static async from(data: unknown): Promise<AxiosBody | undefined> {
-    if (data === undefined || data === null) return undefined;
+  /** The body for `data` (never `undefined` or `null`: a request with those has no body). */
+  static async from(data: NonNullable<unknown>): Promise<AxiosBody> {
     if (isFormData(data)) {
       const carrier = new Response(data);
       const bytes = await carrier.arrayBuffer();
