@@ -92,7 +92,8 @@ export function clientPair(id, url) {
   return { bare: () => client.bare(url, { authorization: BASIC_HEADER }), wrapped: () => wrapped(url) };
 }
 
-export async function benchEndToEnd() {
+/** `observe` is handed to `alternate` (see loopback.mjs): `bench/profile.mjs e2e` uses it. */
+export async function benchEndToEnd({ requests = REQUESTS, observe } = {}) {
   const server = await startNoCheckServer(CHALLENGE);
   try {
     const url = `${server.url}/hot`;
@@ -129,8 +130,8 @@ export async function benchEndToEnd() {
       label: '@mhoc/axios-digest-auth `request` (MD5 only; every request waits for a 401)',
       send: () => readAxios(mhoc.request({ method: 'GET', url })),
     });
-    const rows = await alternate(contestants, { requests: REQUESTS, warmUp: WARM_UP });
-    return { requests: REQUESTS, clients: CLIENTS.map(({ id, label }) => ({ id, label })), rows };
+    const rows = await alternate(contestants, { requests, warmUp: WARM_UP, observe });
+    return { requests, clients: CLIENTS.map(({ id, label }) => ({ id, label })), rows };
   } finally {
     await server.close();
   }

@@ -19,12 +19,18 @@ const median = (values) => {
  * Run `contestants` ({ label, send: () => Promise<number> } where `send`
  * makes one request, reads its body and returns its status) `requests` times
  * each after `warmUp` rounds; `between(n)` runs after each round.
+ * `observe(contestant, startNs, endNs)`, when given, sees each measured
+ * request's window on the monotonic clock (`process.hrtime.bigint()`), which
+ * is the clock of the V8 profiler's samples (`bench/profile.mjs e2e`).
  */
-export async function alternate(contestants, { requests, warmUp, between }) {
+export async function alternate(contestants, { requests, warmUp, between, observe }) {
+  let measuring = false;
   const one = async (c) => {
+    const startHr = observe && measuring ? process.hrtime.bigint() : 0n;
     const started = performance.now();
     const status = await c.send();
     const ns = (performance.now() - started) * 1e6;
+    if (startHr !== 0n) observe(c, startHr, process.hrtime.bigint());
     if (status !== 200) throw new Error(`${c.label}: status ${status}`);
     return ns;
   };
@@ -41,6 +47,7 @@ export async function alternate(contestants, { requests, warmUp, between }) {
     return (seed >>> 0) / 2 ** 32;
   };
   const order = contestants.map((_, i) => i);
+  measuring = true;
   for (let n = 0; n < requests; n++) {
     for (let k = order.length - 1; k > 0; k--) {
       const j = Math.floor(random() * (k + 1));

@@ -7,6 +7,8 @@
 //   node bench/profile.mjs cold [SHA-256|MD5]         parseChallenges + digestAuthorization + randomCnonce
 //   node bench/profile.mjs client [fetch|axios-http|axios-fetch|ky]
 //                                                     BasicAuth through the adapter vs the header by hand, over loopback
+//   node bench/profile.mjs e2e [requests]             the end-to-end bench itself (every contestant, shuffled turns)
+//                                                     under the profiler, each sample given to the request it fell in
 //
 // Built packages (pnpm build) are profiled, as `pnpm bench` measures them.
 
@@ -89,7 +91,80 @@ session.connect();
 await session.post('Profiler.enable');
 await session.post('Profiler.setSamplingInterval', { interval: 100 });
 
-if (what === 'client') {
+if (what === 'e2e') {
+  // The end-to-end bench as `pnpm bench` runs it, profiled whole: each sample
+  // goes to the contestant whose request was in flight when it was taken (the
+  // profiler's clock is the monotonic one `process.hrtime` reads). Printed per
+  // contestant: wall µs a request, and where they went: authbelt's own code,
+  // the client and runtime (undici, axios, ky, streams), the garbage
+  // collector, and (idle): waiting for the socket with nothing to run.
+  const { benchEndToEnd } = await import('./e2e.bench.mjs');
+  const windows = [];
+  const observe = (c, start, end) =>
+    windows.push({ c: c.label, start: Number(start / 1000n), end: Number(end / 1000n) });
+  await session.post('Profiler.setSamplingInterval', { interval: 250 });
+  await session.post('Profiler.start');
+  const { rows } = await benchEndToEnd({ requests: Number(variant ?? 600), observe });
+  const { profile } = await session.post('Profiler.stop');
+  const nodeOf = new Map(profile.nodes.map((n) => [n.id, n]));
+  const where = (node) => {
+    const { functionName, url: file } = node.callFrame;
+    if (functionName.startsWith('(')) return functionName;
+    if (file.includes('/packages/')) return 'authbelt';
+    if (file.includes('/node_modules/')) return 'client (npm)';
+    return 'runtime (node, undici)';
+  };
+  const byContestant = new Map();
+  let t = profile.startTime;
+  let w = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i];
+    // A sample's delta is the time since the one before: it is counted in the window it ends in.
+    while (w < windows.length && windows[w].end < t) w++;
+    if (w === windows.length) break;
+    if (windows[w].start > t) continue;
+    const { c } = windows[w];
+    if (!byContestant.has(c)) byContestant.set(c, { kinds: new Map(), fns: new Map() });
+    const entry = byContestant.get(c);
+    const node = nodeOf.get(profile.samples[i]);
+    const kind = where(node);
+    entry.kinds.set(kind, (entry.kinds.get(kind) ?? 0) + profile.timeDeltas[i]);
+    const fn = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').slice(-2).join('/')}:${node.callFrame.lineNumber + 1}`;
+    entry.fns.set(fn, (entry.fns.get(fn) ?? 0) + profile.timeDeltas[i]);
+  }
+  const requests = new Map();
+  for (const { c } of windows) requests.set(c, (requests.get(c) ?? 0) + 1);
+  const KINDS = ['authbelt', 'runtime (node, undici)', 'client (npm)', '(garbage collector)', '(program)', '(idle)'];
+  console.log('e2e: µs a request by where it went (profiler on, sampling every 250 µs)');
+  console.log(['median', ...KINDS, 'contestant'].map((k) => k.padStart(9)).join(' '));
+  for (const row of rows) {
+    const entry = byContestant.get(row.label);
+    if (entry === undefined) continue;
+    const n = requests.get(row.label);
+    const cells = [row.medianNs / 1000, ...KINDS.map((k) => (entry.kinds.get(k) ?? 0) / n)];
+    console.log(`${cells.map((x) => x.toFixed(1).padStart(9)).join(' ')}  ${row.client} ${row.kind}`);
+  }
+  // Where each scheme's request differs from the same client's by hand (Basic against
+  // the Basic header by hand, Digest against the Digest header), by function.
+  for (const row of rows) {
+    const bareKind =
+      row.kind === 'digest' ? 'bare-digest' : row.kind === 'basic' || row.kind === 'custom' ? 'bare-basic' : null;
+    const bare = bareKind && rows.find((r) => r.client === row.client && r.kind === bareKind);
+    if (!bare || !byContestant.has(row.label) || !byContestant.has(bare.label)) continue;
+    const a = byContestant.get(row.label).fns;
+    const b = byContestant.get(bare.label).fns;
+    const na = requests.get(row.label);
+    const nb = requests.get(bare.label);
+    const diff = [...new Set([...a.keys(), ...b.keys()])]
+      .map((k) => [k, (a.get(k) ?? 0) / na - (b.get(k) ?? 0) / nb])
+      .sort((x, y) => Math.abs(y[1]) - Math.abs(x[1]))
+      .slice(0, Number(process.env.TOP ?? 8));
+    console.log(
+      `\n${row.client} ${row.kind} minus ${bare.kind}: ${((row.medianNs - bare.medianNs) / 1000).toFixed(1)} µs median`,
+    );
+    for (const [k, d] of diff) console.log(`${d.toFixed(2).padStart(8)}  ${k}`);
+  }
+} else if (what === 'client') {
   // One client over loopback, the scheme's request against the same request
   // with the header set by hand, in alternating blocks; printed: CPU a request
   // each, and the functions whose self time grows most with the scheme.
