@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import axios from 'axios';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { withAuth } from './index.js';
 import { ChallengeTokenAuth } from './test-helpers.js';
 
@@ -71,9 +71,24 @@ describe('an intermediate 401 with responseType stream (http adapter)', () => {
     await finished(data);
   };
 
-  it('is read to its end within the bound, so its connection is used again', async () => {
-    for (let i = 0; i < 6; i++) await exchange(8 * 1024);
+  it.each([
+    ['8 KiB', 8 * 1024],
+    ['exactly 64 KiB', 64 * 1024],
+  ])('is read to its end within the bound (%s), so its connection is used again', async (_size, size) => {
+    for (let i = 0; i < 6; i++) await exchange(size);
     // Two connections at most: the 401's is still being drained when the answer goes out.
+    expect(connections).toBeLessThanOrEqual(2);
+    expect(closed401).toBe(0);
+  });
+
+  it('is drained as well where setTimeout gives a number, not a Timeout (Deno, browsers)', async () => {
+    const nodeSetTimeout = globalThis.setTimeout;
+    vi.stubGlobal('setTimeout', (...args: Parameters<typeof setTimeout>) => Number(nodeSetTimeout(...args)));
+    try {
+      for (let i = 0; i < 3; i++) await exchange(8 * 1024);
+    } finally {
+      vi.unstubAllGlobals();
+    }
     expect(connections).toBeLessThanOrEqual(2);
     expect(closed401).toBe(0);
   });

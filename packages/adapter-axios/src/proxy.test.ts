@@ -219,6 +219,18 @@ describe('which proxy axios’s proxy option names', () => {
     ]);
   });
 
+  it('takes a proxy without host as none named: its 407 comes back unanswered, with ERR_NO_PROXY', async () => {
+    // axios's http adapter goes to localhost then; agentTo takes it to the test proxy.
+    const api = withAuth(
+      axios.create({ adapter: 'http', httpAgent: agentTo(basicProxy), proxy: { port: 3128 } as AxiosProxyConfig }),
+      new ProxyBasicAuth('pu', 'pp'),
+    );
+    const response = await rejected(api.get(`${origin.url}/open`));
+    expect(response?.status).toBe(407);
+    expect(basicProxy.requests.map((r) => r.headers['proxy-authorization'])).toEqual([undefined]);
+    expect(authErrorOf(response as object)?.code).toBe('ERR_NO_PROXY');
+  });
+
   it('takes a proxy written without a port and one on :80 as the same proxy: the second answers up front', async () => {
     const auth = new ProxyDigestAuth('pu', 'pp');
     // axios's types want a port; its http adapter goes to the protocol's default port without one.

@@ -1,5 +1,5 @@
 import { BasicAuth } from '@authbelt/basic';
-import { isAuthError } from '@authbelt/core';
+import { AuthBase, type AuthFlow, type AuthRequest, isAuthError } from '@authbelt/core';
 import { startTestServer, type TestServer } from '@authbelt/test-server';
 import axios, { type AxiosRequestConfig } from 'axios';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -41,6 +41,24 @@ describe.each(['http', 'fetch'] as const)('redirects with the %s adapter', (adap
     const response = await withAuth(axios.create({ adapter }), new ChallengeTokenAuth()).get(`${server.url}/hop`);
     expect(response.status).toBe(200);
     expect(paths()).toBe(followedByAuthbelt);
+  });
+
+  it('shows the scheme the URL that answered each leg: the one redirected to', async () => {
+    /** ChallengeTokenAuth that notes the status and URL of each response it sees. */
+    class UrlNotingAuth extends AuthBase {
+      seen: string[] = [];
+      override async *flow(request: AuthRequest): AuthFlow {
+        const response = yield request;
+        this.seen.push(`${response.status} ${response.url}`);
+        if (response.status !== 401) return;
+        request.headers.set('X-TokenAuth', 'tok');
+        const answered = yield request;
+        this.seen.push(`${answered.status} ${answered.url}`);
+      }
+    }
+    const auth = new UrlNotingAuth();
+    expect((await withAuth(axios.create({ adapter }), auth).get(`${server.url}/hop`)).status).toBe(200);
+    expect(auth.seen).toEqual([`302 ${server.url}/hop`, `401 ${server.url}/token`, `200 ${server.url}/token`]);
   });
 
   it("with redirects: 'client' axios follows it: the scheme's answer starts again from the first URL", async () => {

@@ -4,7 +4,7 @@ import { BasicAuth } from '@authbelt/basic';
 import { authErrorOf } from '@authbelt/core';
 import { DigestAuth } from '@authbelt/digest';
 import { startTestServer, type TestServer } from '@authbelt/test-server';
-import axios, { type AxiosRequestConfig, type AxiosResponse } from 'axios';
+import axios, { type AxiosAdapter, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withAuth } from './index.js';
 import { ChallengeTokenAuth } from './test-helpers.js';
@@ -36,6 +36,7 @@ beforeAll(async () => {
   server = await startTestServer({
     routes: {
       '/landing': {},
+      '/token': { auth: 'header', header: { name: 'X-TokenAuth', value: 'tok' } },
       '/hop': { redirect: { location: '/landing' } },
       '/hop-twice': { redirect: { location: '/hop#part' } },
       // A challenge DigestAuth cannot answer (RFC 7616 §3.3: an algorithm it does not know).
@@ -143,5 +144,58 @@ describe.each(['http', 'fetch'] as const)('axios responses with the %s adapter',
     // Each leg goes without follow-redirects, so the http adapter reports axios's own timeout code
     // (plain axios, through follow-redirects, says ERR_BAD_RESPONSE "stream has been aborted").
     expect(ours.code).toBe(adapter === 'http' ? 'ECONNABORTED' : plain.code);
+  });
+});
+
+describe('responses of an adapter of your own', () => {
+  const http = axios.getAdapter('http');
+
+  it.each<[string, unknown]>([
+    ['undefined', undefined],
+    ['null', null],
+    ['an object (parsed JSON)', { error: 'unauthorized' }],
+    ['an object with resume but no destroy', { resume: () => {} }],
+    ['an object with destroy but no resume', { destroy: () => {} }],
+  ])('leaves an intermediate 401’s data that is not a Node stream alone: %s', async (_name, data) => {
+    // An adapter that hands back its own data for a 401, as a mock adapter may.
+    const own: AxiosAdapter = async (config) => {
+      const response = await http(config);
+      return response.status === 401 ? { ...response, data } : response;
+    };
+    const response = await withAuth(axios.create({ adapter: own }), new ChallengeTokenAuth()).get(
+      `${server.url}/token`,
+    );
+    expect(response.status).toBe(200);
+    expect(server.requests.map((r) => r.status)).toEqual([401, 200]);
+  });
+
+  it('says which URL answered after redirects when it sends with the http adapter, as plain axios does', async () => {
+    const own: AxiosAdapter = (config) => http(config);
+    const url = `${server.url}/hop-twice`;
+    const plain = await axios.get(url, { adapter: own });
+    const ours = await withAuth(axios.create({ adapter: own }), new BasicAuth('Aladdin', 'open sesame')).get(url);
+    expect(plain.request.res.responseUrl).toBe(`${server.url}/landing`);
+    expect(ours.request.res.responseUrl).toBe(plain.request.res.responseUrl);
+  });
+
+  it.each<[string, unknown]>([
+    ['no request', undefined],
+    ['a request without res', {}],
+    ['a request whose res is null', { res: null }],
+    ['a request whose res is not an object', { res: 'res' }],
+  ])('resolves a response with %s as it is (no responseUrl to say)', async (_name, request) => {
+    const own: AxiosAdapter = async (config) => ({
+      data: 'ok',
+      status: 200,
+      statusText: 'OK',
+      headers: {},
+      config,
+      request,
+    });
+    const response = await withAuth(axios.create({ adapter: own }), new ChallengeTokenAuth()).get(
+      `${server.url}/token`,
+    );
+    expect(response.status).toBe(200);
+    expect(response.request).toEqual(request);
   });
 });

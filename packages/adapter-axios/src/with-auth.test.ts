@@ -243,6 +243,21 @@ describe('withAuth(axios) specifics', () => {
     expect(server.requests.map((r) => r.user ?? null)).toEqual(['Aladdin', null]);
   });
 
+  it('runs the scheme once for a config re-sent by a retry library, not once more inside', async () => {
+    /** Sends how many times it was asked, so the server sees a scheme run twice for one request. */
+    class CountingAuth extends AuthBase {
+      runs = 0;
+      override authorize(request: AuthRequest): void {
+        this.runs++;
+        request.headers.set('X-Runs', String(this.runs));
+      }
+    }
+    const api = withAuth(axios.create(), new CountingAuth());
+    const first = await api.get(`${server.url}/token`, { validateStatus: () => true });
+    await api.request(first.config);
+    expect(server.requests.map((r) => r.headers['x-runs'])).toEqual(['1', '2']);
+  });
+
   it('replaces the scheme when called again on the same instance', async () => {
     const api = withAuth(axios.create(), new BasicAuth('Aladdin', 'wrong'));
     withAuth(api, new BasicAuth('Aladdin', 'open sesame'));
@@ -342,17 +357,38 @@ describe.each(adapters)('what the caller gets with the %s adapter', (adapter) =>
     expect((error as AxiosError).config?.baseURL).toBe(url);
   });
 
-  it('hands a data: URL to axios as it is (no exchange)', async () => {
-    const api = withAuth(axios.create({ adapter }), new BasicAuth('Aladdin', 'open sesame'));
-    const plain = await axios.get('data:text/plain,hello', { adapter, responseType: 'text' }).then(
-      (r) => r.data as unknown,
-      (e: unknown) => (e as AxiosError).code,
-    );
-    const ours = await api.get('data:text/plain,hello', { responseType: 'text' }).then(
-      (r) => r.data as unknown,
-      (e: unknown) => (e as AxiosError).code,
-    );
+  it.each([
+    ['a data: URL', 'data:text/plain,hello'],
+    ['a URL that does not parse', 'http://[not a host/'],
+  ])('hands %s to axios as it is: the same outcome as plain axios, and the scheme is never asked', async (_name, url) => {
+    class WatchedAuth extends AuthBase {
+      asked = 0;
+      override authorize(): void {
+        this.asked++;
+      }
+    }
+    const auth = new WatchedAuth();
+    const outcome = (pending: Promise<{ data: unknown }>) =>
+      pending.then(
+        (r) => r.data,
+        (e: unknown) => [(e as AxiosError).code, (e as Error).message],
+      );
+    const plain = await outcome(axios.get(url, { adapter, responseType: 'text' }));
+    const ours = await outcome(withAuth(axios.create({ adapter }), auth).get(url, { responseType: 'text' }));
     expect(ours).toEqual(plain);
+    expect(auth.asked).toBe(0);
+  });
+
+  it('hands an adapter of its own each leg’s method in lower case, as axios hands it', async () => {
+    const methods: (string | undefined)[] = [];
+    const inner = axios.getAdapter(adapter);
+    const own: AxiosAdapter = (config) => {
+      methods.push(config.method);
+      return inner(config);
+    };
+    await axios.post(`${server.url}/token`, 'x', { adapter: own, validateStatus: () => true });
+    await withAuth(axios.create({ adapter: own }), new ChallengeTokenAuth()).post(`${server.url}/token`, 'x');
+    expect(methods).toEqual(['post', 'post', 'post']);
   });
 
   it('hands a scheme’s AuthError raised before anything is sent to the caller as it is', async () => {
