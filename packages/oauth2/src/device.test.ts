@@ -38,6 +38,22 @@ function script(polls: Array<Record<string, unknown>>, device: Record<string, un
 const polls = () =>
   server.seen.filter((r) => r.path === '/token').map((r) => new URLSearchParams(r.body).get('grant_type'));
 
+/** What the polling ends with when the caller aborts `ms` after the user code is shown. */
+const abortedAfter = (ms: number): Promise<Error> => {
+  const controller = new AbortController();
+  return auth()
+    .deviceAuthorization({
+      onUserCode: () => {
+        setTimeout(() => controller.abort(new Error('cancelled')), ms);
+      },
+      signal: controller.signal,
+    })
+    .then(
+      () => new Error('not aborted'),
+      (e: unknown) => e as Error,
+    );
+};
+
 describe('device authorization (RFC 8628) against a scripted server', () => {
   it('hands over the user code, keeps polling through authorization_pending and slow_down, then holds the tokens', async () => {
     script([
@@ -60,33 +76,49 @@ describe('device authorization (RFC 8628) against a scripted server', () => {
   }, 20_000);
 
   it.each([
-    ['expired_token', 'ERR_OAUTH_ERROR'],
-    ['access_denied', 'ERR_OAUTH_ERROR'],
-    ['invalid_grant', 'ERR_INVALID_GRANT'],
-  ])('%s ends the polling: %s after one poll', async (error, code) => {
+    ['expired_token', 'ERR_OAUTH_ERROR', 'answered the device code with 400 expired_token'],
+    ['access_denied', 'ERR_OAUTH_ERROR', 'answered the device code with 400 access_denied'],
+    ['invalid_grant', 'ERR_INVALID_GRANT', 'refused the device code (invalid_grant): sign in again'],
+  ])('%s ends the polling: %s after one poll', async (error, code, message) => {
     script([{ error }]);
     const failure = await auth()
       .deviceAuthorization({ onUserCode: () => {} })
       .catch((e: unknown) => e);
     expect(isAuthError(failure) && failure.code).toBe(code);
-    expect(String(failure)).toContain(error);
+    expect((failure as Error).message).toBe(`The authorization server ${message}`);
     expect(String(failure)).not.toContain('dc-1');
     expect(polls()).toHaveLength(1);
   });
 
   it('an AbortSignal stops the polling with its reason', async () => {
     script([{ error: 'authorization_pending' }]);
-    const controller = new AbortController();
-    const failure = await auth()
-      .deviceAuthorization({
-        onUserCode: () => {
-          setTimeout(() => controller.abort(new Error('cancelled')), 1500);
-        },
-        signal: controller.signal,
-      })
-      .catch((e: unknown) => e);
-    expect((failure as Error).message).toBe('cancelled');
+    expect((await abortedAfter(1500)).message).toBe('cancelled');
     expect(polls()).toHaveLength(1);
+  });
+
+  it('slow_down: the next poll waits 5 seconds more, so none comes a second after it', async () => {
+    script([{ error: 'slow_down' }]);
+    expect((await abortedAfter(2000)).message).toBe('cancelled');
+    expect(polls()).toHaveLength(1);
+  });
+
+  it('the device authorization request and each poll go through fetch with the caller’s signal', async () => {
+    script([{ error: 'authorization_pending' }, { access_token: 'at', token_type: 'Bearer' }]);
+    const signals: unknown[] = [];
+    const controller = new AbortController();
+    const watched = new OAuth2Auth({
+      tokenEndpoint: `${server.url}/token`,
+      deviceAuthorizationEndpoint: `${server.url}/device`,
+      clientId: 'tv',
+      clientAuth: 'none',
+      fetch: (input, init) => {
+        signals.push(init?.signal);
+        return fetch(input, init);
+      },
+    });
+    await watched.deviceAuthorization({ onUserCode: () => {}, signal: controller.signal });
+    expect(signals).toHaveLength(3);
+    for (const signal of signals) expect(signal).toBe(controller.signal);
   });
 
   it('needs onUserCode', async () => {

@@ -174,6 +174,21 @@ describe('lifecycle', () => {
     wrapped = withAuth(fetch, auth);
     const error = await wrapped(`${server.url}/api`).catch((e: unknown) => e);
     expect(codeOf(error)).toBe('ERR_PROVIDER_REENTRY');
+    expect((error as Error).message).toBe(
+      'A token request went through the OAuth2Auth waiting for its token; give OAuth2Auth a fetch without this scheme',
+    );
+  });
+
+  it('flow() driven by hand for a request outside its origins hands it on untouched and asks for no token', async () => {
+    script(() => json(200, { access_token: 'good-1', token_type: 'Bearer' }));
+    const auth = new OAuth2Auth(options({ origins: ['https://api.example.org'] }));
+    const request = { method: 'GET', url: 'https://elsewhere.example.org/', headers: new Headers() };
+    const flow = auth.flow(request);
+    const first = await flow.next();
+    expect(first.value).toBe(request);
+    expect(request.headers.has('authorization')).toBe(false);
+    expect((await flow.next({ status: 200, url: request.url, headers: new Headers() })).done).toBe(true);
+    expect(tokenRequests()).toHaveLength(0);
   });
 
   it('the token goes only to its origin: a request elsewhere carries none', async () => {

@@ -662,8 +662,8 @@ export class OAuth2Auth extends AuthBase {
       verificationUriComplete: device.verification_uri_complete,
       expiresIn: device.expires_in,
     });
-    // RFC 8628 §3.2: 5 seconds when the server names no interval.
-    let interval = typeof device.interval === 'number' && device.interval > 0 ? device.interval : 5;
+    // RFC 8628 §3.2: 5 seconds when the server names no interval (oauth4webapi takes only a positive number).
+    let interval = device.interval ?? 5;
     const deadline = Date.now() + device.expires_in * 1000;
     for (;;) {
       await sleep(interval * 1000, signal);
@@ -743,6 +743,7 @@ export class OAuth2Auth extends AuthBase {
       }
     }
     this.#tokens = {};
+    // Stryker disable next-line BooleanLiteral: with no tokens held there is no given access token to send; the next grant clears the flag either way
     this.#seeded = false;
     // Stryker disable next-line UpdateOperator: any change of the count makes the grants begun before stale, down as well as up
     this.#generation++;

@@ -96,3 +96,25 @@ describe('OAuth2Auth options: refused at construction with ERR_INVALID_ARGUMENT,
     expect(refusal(given)).toBeUndefined();
   });
 });
+
+describe('authorizationUrl options: refused with ERR_INVALID_ARGUMENT, naming the option and what it takes', () => {
+  it.each([
+    [{ redirectUri: 'not a url' }, 'authorizationUrl option redirectUri must be an http(s) URL'],
+    [
+      { redirectUri: 'http://127.0.0.1/cb', scope: [] },
+      'authorizationUrl option scope must be a string or an array of strings',
+    ],
+    [
+      { redirectUri: 'http://127.0.0.1/cb', parameters: 'prompt=login' },
+      'authorizationUrl option parameters must be an object',
+    ],
+    [{ redirectUri: 'http://127.0.0.1/cb', parameters: null }, 'authorizationUrl option parameters must be an object'],
+  ])('refuses options (case %#): %s', async (given, message) => {
+    const auth = new OAuth2Auth({ ...BASE, authorizationEndpoint: 'https://auth.example.org/authorize' });
+    const error = await auth
+      .authorizationUrl(given as Parameters<OAuth2Auth['authorizationUrl']>[0])
+      .catch((e: unknown) => e);
+    expect(isAuthError(error) && error.code).toBe('ERR_INVALID_ARGUMENT');
+    expect((error as Error).message).toBe(message);
+  });
+});

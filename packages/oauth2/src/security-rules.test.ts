@@ -328,6 +328,22 @@ describe('authorization code sign-in: PKCE, state and iss', () => {
     expect(server.seen).toHaveLength(0);
   });
 
+  it('a code the server refuses is ERR_INVALID_GRANT (sign in again), and no token is held', async () => {
+    script(
+      () => json(400, { error: 'invalid_grant' }),
+      () => ({ status: 200 }),
+    );
+    const saved: OAuth2Tokens[] = [];
+    const auth = signInAuth({ onTokens: (t) => void saved.push(t) });
+    const signIn = await auth.authorizationUrl({ redirectUri: 'http://127.0.0.1/cb' });
+    const error = await failure(auth.exchangeCode(`http://127.0.0.1/cb?code=c&state=${signIn.state}`, signIn));
+    expect(codeOf(error)).toBe('ERR_INVALID_GRANT');
+    expect((error as Error).message).toBe(
+      'The authorization server refused the authorization code (invalid_grant): sign in again',
+    );
+    expect(saved).toEqual([]);
+  });
+
   it('a server that says it sends iss (RFC 9207): a callback without it is refused', async () => {
     server.answer((request) =>
       request.path === '/.well-known/openid-configuration'
@@ -477,6 +493,17 @@ describe('DPoP (RFC 9449): what the proofs claim', () => {
     );
   });
 
+  it('a given DPoP token without dpop configured goes as Bearer: no key, no proof', async () => {
+    script(
+      () => json(500, {}),
+      () => ({ status: 200 }),
+    );
+    const auth = new OAuth2Auth(options({ tokens: { accessToken: 'given-d', tokenType: 'DPoP' } }));
+    expect((await withAuth(fetch, auth)(`${server.url}/api`)).status).toBe(200);
+    expect(apiRequests()[0]?.headers.authorization).toBe('Bearer given-d');
+    expect(apiRequests()[0]?.headers.dpop).toBeUndefined();
+  });
+
   it('a use_dpop_nonce 401 with the nonce already used is not answered again', async () => {
     script(
       () => json(200, { access_token: 'good-d', token_type: 'DPoP', expires_in: 3600 }),
@@ -516,6 +543,33 @@ describe('discovered endpoints keep to https', () => {
     expect(isAuthError(error)).toBe(true);
     expect(sent).toEqual(['https://auth.example.org/.well-known/openid-configuration']);
     expect(server.seen).toHaveLength(0);
+  });
+});
+
+describe('an https issuer naming a plain-http endpoint on loopback', () => {
+  it('is never sent to: the token request fails before it leaves, the secret never on plain http', async () => {
+    const sent: string[] = [];
+    const fake: typeof fetch = async (input, init) => {
+      sent.push(String(input));
+      return String(input).startsWith('https://auth.example.org/.well-known/')
+        ? Response.json({ issuer: 'https://auth.example.org', token_endpoint: `${server.url}/token` })
+        : fetch(input, init);
+    };
+    script(
+      () => json(200, { access_token: 'stolen', token_type: 'Bearer' }),
+      () => ({ status: 200 }),
+    );
+    const auth = new OAuth2Auth({
+      issuer: 'https://auth.example.org',
+      clientId: 'app',
+      clientSecret: SECRET,
+      fetch: fake,
+    });
+    const error = await failure(withAuth(fetch, auth)(`${server.url}/api`));
+    expect(isAuthError(error)).toBe(true);
+    expect(sent).toEqual(['https://auth.example.org/.well-known/openid-configuration']);
+    expect(tokenRequests()).toHaveLength(0);
+    expect(apiRequests()).toHaveLength(0);
   });
 });
 
