@@ -101,7 +101,7 @@ describe('signInWithLoopback (RFC 8252)', () => {
     expect(elsewhere).toBeInstanceOf(TypeError);
   });
 
-  it('aborted while open runs: the signal’s reason, not what open then throws', async () => {
+  it('aborted while open runs: the signal’s reason, not what open then throws, and no unhandled rejection', async () => {
     const controller = new AbortController();
     const error = await signInWithLoopback(auth(), {
       signal: controller.signal,

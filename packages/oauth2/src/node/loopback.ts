@@ -48,6 +48,9 @@ export async function signInWithLoopback(auth: OAuth2Auth, options: LoopbackSign
   const callback = new Promise<URL>((resolve, reject) => {
     settle = { resolve, reject };
   });
+  // An abort before the wait (while the URL is made or open runs) rejects this with no one awaiting it yet:
+  // handled here, so it is no unhandled rejection (which ends a Node program); the wait still sees it.
+  callback.catch(() => {});
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     // Read against our own address, never the Host header: any local process can send a Host or a
     // request target that is no URL, and that must not throw here (it would end the whole program).
