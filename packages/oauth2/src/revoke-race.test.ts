@@ -153,3 +153,51 @@ describe('revoke() and a sign-in overtaking a renewal in flight', () => {
     expect(saved.map((t) => t.refreshToken)).toEqual(['user-refresh']);
   });
 });
+
+describe('a token replaced while a request with it is in flight', () => {
+  it('a Bearer token replaced by a DPoP one: the answer to a nonce challenge still sends it as Bearer, without a proof', async () => {
+    let grants = 0;
+    let challenged = false;
+    server.answer((request) => {
+      if (request.path === '/token') {
+        grants++;
+        return json(
+          200,
+          grants === 1
+            ? { access_token: 'bearer-a', token_type: 'Bearer', expires_in: 3600 }
+            : { access_token: 'dpop-b', token_type: 'DPoP', expires_in: 3600 },
+        );
+      }
+      if (request.path === '/api/x') {
+        return request.headers.authorization === 'DPoP dpop-b'
+          ? { status: 200 }
+          : { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } };
+      }
+      if (challenged) return { status: 200 };
+      challenged = true;
+      return { status: 401, headers: { 'www-authenticate': 'DPoP error="use_dpop_nonce"', 'dpop-nonce': 'n1' } };
+    });
+    const { promise: released, resolve: release } = deferred();
+    const { promise: atGate, resolve: arrived } = deferred();
+    // The first answer to /api/y waits until the other request has replaced the token.
+    const holding: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (String(input).endsWith('/api/y') && response.status === 401) {
+        arrived();
+        await released;
+      }
+      return response;
+    };
+    const auth = new OAuth2Auth(options({ dpop: true }));
+    const pending = withAuth(holding, auth)(`${server.url}/api/y`);
+    await atGate;
+    expect((await withAuth(fetch, auth)(`${server.url}/api/x`)).status).toBe(200);
+    release();
+    expect((await pending).status).toBe(200);
+    const sentToY = server.seen.filter((r) => r.path === '/api/y');
+    expect(sentToY.map((r) => [r.headers.authorization, r.headers.dpop])).toEqual([
+      ['Bearer bearer-a', undefined],
+      ['Bearer bearer-a', undefined],
+    ]);
+  });
+});
