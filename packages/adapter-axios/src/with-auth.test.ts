@@ -391,17 +391,27 @@ describe.each(adapters)('what the caller gets with the %s adapter', (adapter) =>
     expect(methods).toEqual(['post', 'post', 'post']);
   });
 
-  it('hands a scheme’s AuthError raised before anything is sent to the caller as it is', async () => {
+  it.each<[string, () => unknown]>([
+    ['an AuthError', () => new AuthError('ERR_INVALID_CREDENTIALS', 'refused by the scheme')],
+    ['a TypeError', () => new TypeError('a bug in the scheme')],
+    ['null', () => null],
+  ])('hands what a scheme throws before anything is sent to the caller as it is: %s', async (_name, make) => {
+    const thrown = make();
+    const keys = typeof thrown === 'object' && thrown !== null ? Object.keys(thrown) : [];
     class RefusingAuth extends AuthBase {
       // biome-ignore lint/correctness/useYield: it fails before its first request
       override async *flow(): AuthFlow {
-        throw new AuthError('ERR_INVALID_CREDENTIALS', 'refused by the scheme');
+        throw thrown;
       }
     }
     const error = await withAuth(axios.create({ adapter }), new RefusingAuth())
       .get(`${server.url}/token`)
-      .catch((e: unknown) => e);
-    expect(isAuthError(error) && error.code).toBe('ERR_INVALID_CREDENTIALS');
+      .then(
+        () => 'resolved',
+        (e: unknown) => e,
+      );
+    expect(error).toBe(thrown);
+    expect(typeof error === 'object' && error !== null ? Object.keys(error) : []).toEqual(keys);
     expect(server.requests).toHaveLength(0);
   });
 
