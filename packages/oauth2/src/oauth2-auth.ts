@@ -317,12 +317,18 @@ export class OAuth2Auth extends AuthBase {
   /**
    * The token provider the lifecycle calls. A grant that a sign-in or
    * {@link OAuth2Auth.revoke} overtook is dropped (its tokens never held nor
-   * handed to `onTokens`), and the tokens held now decide again.
+   * handed to `onTokens`, its refusal not reported), and the tokens held now decide again.
    */
   async #provide(): Promise<BearerToken> {
     for (;;) {
-      const token = await this.#provideOnce(this.#generation);
-      if (token !== undefined) return token;
+      const generation = this.#generation;
+      try {
+        const token = await this.#provideOnce(generation);
+        if (token !== undefined) return token;
+      } catch (error) {
+        // An invalid_grant for the refresh token a sign-in has since replaced says nothing of the user's tokens.
+        if (generation === this.#generation) throw error;
+      }
     }
   }
 

@@ -154,6 +154,40 @@ describe('revoke() and a sign-in overtaking a renewal in flight', () => {
   });
 });
 
+describe('a refresh refused after a sign-in overtook it', () => {
+  it('the request goes on with the user’s tokens, and the user’s refresh token stays for renewals', async () => {
+    server.answer((request) => {
+      if (request.path === '/token') {
+        const body = form(request);
+        if (body.get('grant_type') === 'authorization_code') {
+          return json(200, { access_token: 'good-user', token_type: 'Bearer', refresh_token: 'user-refresh' });
+        }
+        return body.get('refresh_token') === 'user-refresh'
+          ? json(200, { access_token: 'good-renewed', token_type: 'Bearer' })
+          : json(400, { error: 'invalid_grant' });
+      }
+      const authorization = String(request.headers.authorization);
+      // /api/renew takes only a renewed token: the user's access token is rejected there.
+      return authorization === 'Bearer good-renewed' ||
+        (authorization === 'Bearer good-user' && request.path === '/api')
+        ? { status: 200 }
+        : { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } };
+    });
+    const { slow, atGate, release } = heldGrant('refresh_token');
+    const auth = new OAuth2Auth(options({ tokens: { refreshToken: 'old-refresh' }, fetch: slow }));
+    const pending = withAuth(fetch, auth)(`${server.url}/api`).catch((e: unknown) => e);
+    await atGate;
+    const signIn = await auth.authorizationUrl({ redirectUri: 'http://127.0.0.1/cb' });
+    await auth.exchangeCode(`http://127.0.0.1/cb?code=c&state=${signIn.state}`, signIn);
+    release();
+    const first = await pending;
+    expect(first instanceof Response ? first.status : codeOf(first)).toBe(200);
+    expect((await withAuth(fetch, auth)(`${server.url}/api/renew`)).status).toBe(200);
+    const refreshes = server.seen.filter((r) => form(r).get('grant_type') === 'refresh_token');
+    expect(refreshes.map((r) => form(r).get('refresh_token'))).toEqual(['old-refresh', 'user-refresh']);
+  });
+});
+
 describe('a token replaced while a request with it is in flight', () => {
   it('a Bearer token replaced by a DPoP one: the answer to a nonce challenge still sends it as Bearer, without a proof', async () => {
     let grants = 0;
