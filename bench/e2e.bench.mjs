@@ -93,12 +93,12 @@ export function clientPair(id, url) {
 }
 
 /** `observe` is handed to `alternate` (see loopback.mjs): `bench/profile.mjs e2e` uses it. */
-export async function benchEndToEnd({ requests = REQUESTS, observe } = {}) {
+export async function benchEndToEnd({ requests = REQUESTS, observe, clients = CLIENTS.map((c) => c.id) } = {}) {
   const server = await startNoCheckServer(CHALLENGE);
   try {
     const url = `${server.url}/hot`;
     const contestants = [];
-    for (const client of CLIENTS) {
+    for (const client of CLIENTS.filter((c) => clients.includes(c.id))) {
       const add = (kind, label, send) => contestants.push({ client: client.id, kind, label, send });
       add('bare-basic', `${client.label}, \`Authorization: Basic …\` set by hand`, () =>
         client.bare(url, { authorization: BASIC_HEADER }),
@@ -114,7 +114,8 @@ export async function benchEndToEnd({ requests = REQUESTS, observe } = {}) {
       add('custom', `${client.label} + a custom \`AuthBase\` (one header)`, () => custom(url));
     }
     const digestFetch = new DigestClient(USER, PASS, { algorithm: 'SHA-256' });
-    contestants.push({
+    const peers = [];
+    peers.push({
       client: 'fetch',
       kind: 'peer',
       id: 'digest-fetch',
@@ -123,13 +124,14 @@ export async function benchEndToEnd({ requests = REQUESTS, observe } = {}) {
     });
     const mhocAxios = axios.create({ adapter: 'http' });
     const mhoc = new AxiosDigestAuth({ axios: mhocAxios, username: USER, password: PASS });
-    contestants.push({
+    peers.push({
       client: 'axios-http',
       kind: 'peer',
       id: '@mhoc/axios-digest-auth',
       label: '@mhoc/axios-digest-auth `request` (MD5 only; every request waits for a 401)',
       send: () => readAxios(mhoc.request({ method: 'GET', url })),
     });
+    contestants.push(...peers.filter((peer) => clients.includes(peer.client)));
     const rows = await alternate(contestants, { requests, warmUp: WARM_UP, observe });
     return { requests, clients: CLIENTS.map(({ id, label }) => ({ id, label })), rows };
   } finally {

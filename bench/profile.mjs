@@ -102,9 +102,11 @@ if (what === 'e2e') {
   const windows = [];
   const observe = (c, start, end) =>
     windows.push({ c: c.label, start: Number(start / 1000n), end: Number(end / 1000n) });
-  await session.post('Profiler.setSamplingInterval', { interval: 250 });
+  // CLIENTS=fetch,ky (say) runs only those clients' rows.
+  const clients = process.env.CLIENTS?.split(',');
+  await session.post('Profiler.setSamplingInterval', { interval: Number(process.env.INTERVAL ?? 250) });
   await session.post('Profiler.start');
-  const { rows } = await benchEndToEnd({ requests: Number(variant ?? 600), observe });
+  const { rows } = await benchEndToEnd({ requests: Number(variant ?? 600), observe, ...(clients && { clients }) });
   const { profile } = await session.post('Profiler.stop');
   const nodeOf = new Map(profile.nodes.map((n) => [n.id, n]));
   const where = (node) => {
@@ -135,7 +137,7 @@ if (what === 'e2e') {
   const requests = new Map();
   for (const { c } of windows) requests.set(c, (requests.get(c) ?? 0) + 1);
   const KINDS = ['authbelt', 'runtime (node, undici)', 'client (npm)', '(garbage collector)', '(program)', '(idle)'];
-  console.log('e2e: µs a request by where it went (profiler on, sampling every 250 µs)');
+  console.log(`e2e: µs a request by where it went (profiler on, sampling every ${process.env.INTERVAL ?? 250} µs)`);
   console.log(['median', ...KINDS, 'contestant'].map((k) => k.padStart(9)).join(' '));
   for (const row of rows) {
     const entry = byContestant.get(row.label);
