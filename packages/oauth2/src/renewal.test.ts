@@ -130,6 +130,21 @@ describe('use_dpop_nonce at the token endpoint', () => {
     );
   });
 
+  it('once with dpop, then another refusal: that refusal as it is, not a second nonce', async () => {
+    let n = 0;
+    server.answer(() =>
+      n++ === 0
+        ? json(400, { error: 'use_dpop_nonce' }, { 'dpop-nonce': 'as-n' })
+        : json(400, { error: 'invalid_scope' }),
+    );
+    const error = await failure(withAuth(fetch, new OAuth2Auth(options({ dpop: true })))(`${server.url}/api`));
+    expect(codeOf(error)).toBe('ERR_OAUTH_ERROR');
+    expect((error as Error).message).toBe(
+      'The authorization server answered the client credentials grant with 400 invalid_scope',
+    );
+    expect(grants()).toBe(2);
+  });
+
   it('once with dpop: answered with a proof carrying the nonce, and the token is held', async () => {
     let n = 0;
     server.answer((request) =>

@@ -216,6 +216,20 @@ describe('what a token response must be before it is held', () => {
     );
   });
 
+  it('hands onTokens only what the answer holds: no refreshToken, scope or expiresAt member without them', async () => {
+    const saved: OAuth2Tokens[] = [];
+    script(
+      () => json(200, { access_token: 'good', token_type: 'Bearer' }),
+      () => ({ status: 200 }),
+    );
+    await withAuth(fetch, new OAuth2Auth(options({ onTokens: (t) => void saved.push(t) })))(`${server.url}/api`);
+    expect(saved).toHaveLength(1);
+    expect(Object.keys(saved[0] as OAuth2Tokens).sort()).toEqual(['accessToken', 'tokenType']);
+    const body = form(tokenRequests()[0]);
+    // No scope or resource configured: none sent either.
+    expect([body.has('scope'), body.has('resource')]).toEqual([false, false]);
+  });
+
   it('holds expiresAt from expires_in and hands onTokens a copy', async () => {
     const saved: OAuth2Tokens[] = [];
     script(
