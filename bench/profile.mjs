@@ -7,6 +7,8 @@
 //   node bench/profile.mjs cold [SHA-256|MD5]         parseChallenges + digestAuthorization + randomCnonce
 //   node bench/profile.mjs client [fetch|axios-http|axios-fetch|ky]
 //                                                     BasicAuth through the adapter vs the header by hand, over loopback
+//   node bench/profile.mjs alloc [fetch|axios-http|axios-fetch|ky]
+//                                                     bytes allocated a request, BasicAuth vs the header by hand, over loopback
 //   node bench/profile.mjs e2e [requests]             the end-to-end bench itself (every contestant, shuffled turns)
 //                                                     under the profiler, each sample given to the request it fell in
 //
@@ -91,7 +93,51 @@ session.connect();
 await session.post('Profiler.enable');
 await session.post('Profiler.setSamplingInterval', { interval: 100 });
 
-if (what === 'e2e') {
+if (what === 'alloc') {
+  // Bytes allocated a request (V8's sampling heap profiler, counting what the
+  // garbage collector has freed since), the scheme through the adapter against
+  // the header by hand, in alternating blocks; and how much of it was
+  // allocated in authbelt's own functions. The GC's share of a request grows
+  // with what a request allocates.
+  const { clientPair } = await import('./e2e.bench.mjs');
+  const { startNoCheckServer } = await import('./loopback.mjs');
+  const server = await startNoCheckServer('Basic realm="profile"');
+  try {
+    const pair = clientPair(variant ?? 'fetch', `${server.url}/hot`);
+    for (let i = 0; i < 2_000; i++) {
+      await pair.bare();
+      await pair.wrapped();
+    }
+    const BLOCK = 5_000;
+    const totals = { bare: { all: 0, ours: 0 }, wrapped: { all: 0, ours: 0 } };
+    await session.post('HeapProfiler.enable');
+    for (let round = 0; round < 2; round++) {
+      for (const name of ['bare', 'wrapped']) {
+        await session.post('HeapProfiler.startSampling', {
+          samplingInterval: 1024,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
+        for (let i = 0; i < BLOCK; i++) await pair[name]();
+        const { profile } = await session.post('HeapProfiler.stopSampling');
+        const walk = (node) => {
+          totals[name].all += node.selfSize;
+          if (node.callFrame.url.includes('/packages/')) totals[name].ours += node.selfSize;
+          for (const child of node.children) walk(child);
+        };
+        walk(profile.head);
+      }
+    }
+    const per = (bytes) => Math.round(bytes / (2 * BLOCK));
+    console.log(
+      `alloc ${variant ?? 'fetch'}: ${per(totals.bare.all)} bytes a request with the header by hand, ` +
+        `${per(totals.wrapped.all)} with BasicAuth through the adapter (+${per(totals.wrapped.all - totals.bare.all)}; ` +
+        `${per(totals.wrapped.ours)} of it in authbelt's functions; the server runs in this process)`,
+    );
+  } finally {
+    await server.close();
+  }
+} else if (what === 'e2e') {
   // The end-to-end bench as `pnpm bench` runs it, profiled whole: each sample
   // goes to the contestant whose request was in flight when it was taken (the
   // profiler's clock is the monotonic one `process.hrtime` reads). Printed per
