@@ -57,6 +57,32 @@ const get = (url = 'http://a.test/x', headers: Record<string, string> = {}): Aut
 });
 
 describe('authenticate', () => {
+  it("reads a response's headers only to follow a redirect, so a view may build them on first read", async () => {
+    const reads: number[] = [];
+    const lazy: Transport<{ id: number; status: number }> = {
+      async send() {
+        return { id: reads.length, status: reads.length === 0 ? 302 : 200 };
+      },
+      view(response) {
+        const index = response.id;
+        reads[index] = 0;
+        return {
+          status: response.status,
+          url: 'http://a.test/x',
+          get headers() {
+            reads[index] = (reads[index] ?? 0) + 1;
+            return new Headers(response.status === 302 ? { location: '/y' } : {});
+          },
+        };
+      },
+      async discard() {},
+    };
+    const response = await authenticate(new TokenAuth(), get(), lazy);
+    expect(response.status).toBe(200);
+    // The 302's headers, for its Location; never the 200's.
+    expect(reads).toEqual([1, 0]);
+  });
+
   it('sends a static scheme once with its header', async () => {
     const transport = new ScriptedTransport(() => ({ status: 200 }));
     const response = await authenticate(new TokenAuth(), get(), transport);

@@ -10,7 +10,11 @@ import type { AuthFlow, AuthRequest, AuthResponse } from './types.js';
 export interface Transport<R> {
   /** Send one request as it is (no redirects followed by the client). */
   send(request: AuthRequest): Promise<R>;
-  /** The client's response seen as an {@link AuthResponse}. */
+  /**
+   * The client's response seen as an {@link AuthResponse}. The driver reads its
+   * `headers` only where it needs them (a redirect's `Location`; a scheme reads
+   * a challenge), so a view may build them on first read.
+   */
   view(response: R): AuthResponse;
   /** Drain or cancel the body of a response the caller will never see, so no connection leaks. */
   discard(response: R): Promise<void>;
@@ -233,9 +237,11 @@ export async function authenticate<R>(
       if (step?.done !== true) await flow.return();
     }
 
-    const { status, headers } = viewedResponse === response && lastView ? lastView : transport.view(response);
+    const view = viewedResponse === response && lastView ? lastView : transport.view(response);
+    const { status } = view;
+    // A view's headers are read only for a redirect: an adapter may build them on first read (axios's).
     const location =
-      options.redirect === 'manual' || !REDIRECT_STATUSES.includes(status) ? null : headers.get('location');
+      options.redirect === 'manual' || !REDIRECT_STATUSES.includes(status) ? null : view.headers.get('location');
     if (location === null) {
       if (declined !== undefined && !reasons.has(response as object)) reasons.set(response as object, declined);
       return response;
