@@ -5,15 +5,16 @@ import { isAuthError } from '@authbelt/core';
 import { describe, expect, it } from 'vitest';
 import { DigestAuth } from './digest-auth.js';
 
-function messageOf(construct: () => unknown): string {
+function errorOf(construct: () => unknown): Error {
   try {
     construct();
   } catch (error) {
     expect(isAuthError(error) && error.code).toBe('ERR_INVALID_CREDENTIALS');
-    return (error as Error).message;
+    return error as Error;
   }
   throw new Error('no error');
 }
+const messageOf = (construct: () => unknown): string => errorOf(construct).message;
 
 describe('ERR_INVALID_CREDENTIALS messages of Basic and Digest', () => {
   it.each([
@@ -28,6 +29,14 @@ describe('ERR_INVALID_CREDENTIALS messages of Basic and Digest', () => {
     expect(basic).toBe(`Basic ${words}`);
     expect(digest).toBe(`Digest ${words}`);
     for (const message of [basic, digest]) expect(message).not.toContain('hunter2');
+  });
+
+  it.each([
+    ['LF in the username', 'a\nb', 'hunter2', 1],
+    ['CR in the password', 'u', 'hunter2\r\nX-Evil: 1', 7],
+  ])('%s: the error carries the position, in Basic and Digest alike', (_, username, password, position) => {
+    expect((errorOf(() => new BasicAuth(username, password)) as { position?: number }).position).toBe(position);
+    expect((errorOf(() => new DigestAuth(username, password)) as { position?: number }).position).toBe(position);
   });
 
   it("Basic's own rules (RFC 7617 §2) follow the same pattern", () => {

@@ -22,6 +22,16 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
   return undefined;
 }
 
+/** What `promise` rejects with. */
+async function errorOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('no error');
+    },
+    (error: unknown) => error,
+  );
+}
+
 function bytesBody(text: string, replayable = true): AuthBody {
   return {
     replayable,
@@ -180,7 +190,11 @@ describe('DigestAuth flow', () => {
 
     const bad = new FakeDigestServer({ qop: 'auth', algorithm: 'SHA-256', rspauth: 'bad' });
     const auth = digest();
-    expect(await codeOf(drive(auth, get(URL_A), bad.handle))).toBe('ERR_SERVER_NOT_AUTHENTICATED');
+    const refused = await errorOf(drive(auth, get(URL_A), bad.handle));
+    expect(isAuthError(refused) && refused.code).toBe('ERR_SERVER_NOT_AUTHENTICATED');
+    expect((refused as Error).message).toBe(
+      "The server's rspauth does not match: it did not prove it knows the credentials",
+    );
     // The space it proved nothing for is forgotten.
     const again = await drive(auth, get(URL_A), bad.handle.bind(bad)).catch(() => []);
     expect(again[0]?.request.headers.has('authorization') ?? false).toBe(false);
@@ -195,7 +209,12 @@ describe('DigestAuth flow', () => {
       if (r.status === 200) r.headers.set('authentication-info', 'rspauth="unterminated');
       return r;
     };
-    expect(await codeOf(drive(digest(), get(URL_A), garbled))).toBe('ERR_SERVER_NOT_AUTHENTICATED');
+    const refused = await errorOf(drive(digest(), get(URL_A), garbled));
+    expect(isAuthError(refused) && refused.code).toBe('ERR_SERVER_NOT_AUTHENTICATED');
+    expect((refused as Error).message).toBe('The authentication-info header cannot be parsed');
+    // The parser's own error, with where it stopped, is the cause.
+    const { cause } = refused as Error;
+    expect(isAuthError(cause) && cause.code).toBe('ERR_CHALLENGE_SYNTAX');
     expect((await drive(digest({ verifyServer: false }), get(URL_A), garbled)).at(-1)?.response.status).toBe(200);
   });
 
