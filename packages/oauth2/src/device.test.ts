@@ -96,6 +96,12 @@ describe('device authorization (RFC 8628) against a scripted server', () => {
     expect(polls()).toHaveLength(1);
   });
 
+  it('an abort during a ten-minute wait between polls ends it at once, before any poll', async () => {
+    script([{ error: 'authorization_pending' }], { ...DEVICE, interval: 600 });
+    expect((await abortedAfter(50)).message).toBe('cancelled');
+    expect(polls()).toHaveLength(0);
+  });
+
   it('slow_down: the next poll waits 5 seconds more, so none comes a second after it', async () => {
     script([{ error: 'slow_down' }]);
     expect((await abortedAfter(2000)).message).toBe('cancelled');
@@ -187,8 +193,10 @@ describe('device authorization: before any polling', () => {
   });
 
   it('hands over the complete verification URI when the server gives one, and stops at once when aborted there', async () => {
+    // An interval of ten minutes: stopping "at once" is stopping before the first poll is due.
     script([{ error: 'authorization_pending' }], {
       ...DEVICE,
+      interval: 600,
       verification_uri_complete: 'https://example.org/device?user_code=WDJB-MJHT',
     });
     const controller = new AbortController();

@@ -88,6 +88,21 @@ describe('plain http to the authorization server: refused unless loopback or all
   });
 });
 
+describe('plain http to the API: the token is not sent', () => {
+  it('a request to a plain-http API that is not loopback is ERR_INSECURE_TRANSPORT naming an OAuth 2.0 access token; no token asked for', async () => {
+    script(
+      () => json(200, { access_token: 'good', token_type: 'Bearer' }),
+      () => ({ status: 200 }),
+    );
+    const error = await failure(withAuth(fetch, new OAuth2Auth(options()))('http://api.example.org/reports'));
+    expect(codeOf(error)).toBe('ERR_INSECURE_TRANSPORT');
+    expect((error as Error).message).toBe(
+      'Refusing to send an OAuth 2.0 access token over plain http to api.example.org; use https or { allowInsecureHttp: true }',
+    );
+    expect(tokenRequests()).toHaveLength(0);
+  });
+});
+
 describe('renewal on rejection', () => {
   it.each([
     ['403 insufficient_scope', { status: 403, headers: { 'www-authenticate': 'Bearer error="insufficient_scope"' } }],
