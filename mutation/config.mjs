@@ -48,6 +48,7 @@ export function mutationConfig(name) {
       `!${src}/**/*.test.ts`,
       `!${src}/**/*.test-d.ts`,
       `!${src}/**/test-helpers.ts`,
+      `!${src}/**/*.test-helper.ts`,
       // Re-exports only.
       `!${src}/**/index.ts`,
     ],
