@@ -55,7 +55,8 @@ const sourceFilesOf = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory()
       ? sourceFilesOf(`${dir}/${entry.name}`)
-      : entry.name.endsWith('.ts') && !/\.test(-d)?\.ts$|\.test-helper\.ts$|^test-helpers\.ts$|^index\.ts$/.test(entry.name)
+      : entry.name.endsWith('.ts') &&
+          !/\.test(-d)?\.ts$|\.test-helper\.ts$|^test-helpers\.ts$|^index\.ts$/.test(entry.name)
         ? [`${dir}/${entry.name}`]
         : [],
   );
