@@ -212,8 +212,9 @@ function summary({ parse, digest, hot, e2e, memory, roundTrips, bearer, bundles 
   return `## Summary
 
 Targets of issue 15 (numbered as there), then other issues' rows. A ratio is
-the median over alternating runs in this one process, with the lowest and
-highest run in brackets: one run on this machine moves by up to ±30%.
+the median over alternating runs, authbelt and its peers in one process (each
+section of the run in a fresh process of its own, \`bench/section.mjs\`), with
+the lowest and highest run in brackets: one run on this machine moves by up to ±30%.
 
 ${table(['measure', 'target', 'authbelt', 'met', 'command'], rows)}`;
 }

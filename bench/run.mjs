@@ -4,7 +4,8 @@
 // nothing is skipped silently.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,14 +24,6 @@ if (missing.length > 0) {
 
 // Imported only now, so a missing build gets the message above.
 const { environment } = await import('./environment.mjs');
-const { benchBundleSizes } = await import('./bundle-size.mjs');
-const { benchParsers } = await import('./parse.bench.mjs');
-const { benchDigest } = await import('./digest.bench.mjs');
-const { benchRoundTrips } = await import('./roundtrips.mjs');
-const { benchBearer } = await import('./bearer.bench.mjs');
-const { benchHot } = await import('./hot.bench.mjs');
-const { benchEndToEnd } = await import('./e2e.bench.mjs');
-const { benchMemory } = await import('./memory.mjs');
 const { renderReport } = await import('./report.mjs');
 
 function commit() {
@@ -60,22 +53,26 @@ if (settleMs > 0) {
 
 const env = environment();
 const started = performance.now();
-const step = async (name, fn) => {
+// Each section runs in a fresh Node process (bench/section.mjs), one after another.
+const scratch = mkdtempSync(join(tmpdir(), 'authbelt-bench-'));
+const step = async (name, module, exported) => {
   const t = performance.now();
   process.stdout.write(`${name}... `);
-  const result = await fn();
+  const out = join(scratch, `${exported}.json`);
+  execFileSync(process.execPath, [join(here, 'section.mjs'), module, exported, out], { stdio: 'inherit' });
+  const result = JSON.parse(readFileSync(out, 'utf8'));
   console.log(`${((performance.now() - t) / 1000).toFixed(1)} s`);
   return result;
 };
 
-const bundles = await step('bundle sizes', benchBundleSizes);
-const parse = await step('challenge parsers', benchParsers);
-const hot = await step('digest answers up front', benchHot);
-const digest = await step('digest answers cold', benchDigest);
-const roundTrips = await step('round trips', benchRoundTrips);
-const bearer = await step('bearer requests', benchBearer);
-const e2e = await step('end to end through each adapter', benchEndToEnd);
-const memory = await step('memory of one DigestAuth', benchMemory);
+const bundles = await step('bundle sizes', 'bundle-size.mjs', 'benchBundleSizes');
+const parse = await step('challenge parsers', 'parse.bench.mjs', 'benchParsers');
+const hot = await step('digest answers up front', 'hot.bench.mjs', 'benchHot');
+const digest = await step('digest answers cold', 'digest.bench.mjs', 'benchDigest');
+const roundTrips = await step('round trips', 'roundtrips.mjs', 'benchRoundTrips');
+const bearer = await step('bearer requests', 'bearer.bench.mjs', 'benchBearer');
+const e2e = await step('end to end through each adapter', 'e2e.bench.mjs', 'benchEndToEnd');
+const memory = await step('memory of one DigestAuth', 'memory.mjs', 'benchMemory');
 
 const report = renderReport({
   env,
@@ -91,6 +88,7 @@ const report = renderReport({
   bundles,
   seconds: (performance.now() - started) / 1000,
 });
+rmSync(scratch, { recursive: true, force: true });
 const out = join(root, 'BENCHMARKS.md');
 writeFileSync(out, report);
 // Every target with its figure and whether it is met, on the terminal too.
