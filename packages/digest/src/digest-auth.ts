@@ -126,7 +126,6 @@ function urlParts(text: string): UrlParts {
 interface Sent {
   readonly space: ProtectionSpace;
   readonly result: DigestResult;
-  readonly preemptive: boolean;
 }
 
 /**
@@ -375,7 +374,7 @@ export class DigestAuth extends AuthBase {
       space.ha1,
     );
     request.headers.set(this.authorizationHeader, result.header);
-    return { space, result, preemptive };
+    return { space, result };
   }
 
   /** RFC 7615 / RFC 7616 §3.5: check `rspauth`, then take `nextnonce`. */

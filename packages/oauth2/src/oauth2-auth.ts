@@ -330,7 +330,8 @@ export class OAuth2Auth extends AuthBase {
         const token = await this.#provideOnce(generation);
         if (token !== undefined) return token;
       } catch (error) {
-        // An invalid_grant for the refresh token a sign-in has since replaced says nothing of the user's tokens.
+        // A grant a sign-in or revoke() has since overtaken says nothing of the tokens held now, whether
+        // refused (an invalid_grant for the refresh token replaced) or failed: they decide again.
         if (generation === this.#generation) throw error;
       }
     }
